@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//! One libvirt connection and the named worker thread that owns it.
+//!
+//! Every libvirt RPC of a connection runs on its worker, fed by a [`Command`] channel, so a
+//! slow or dead host blocks nothing but its own worker. The worker reports through the
+//! [`Sink`] as [`BackendEvent`]s: connection state, domain lists and per-domain updates,
+//! lifecycle events, command failures. Events are the truth: a command's success changes
+//! nothing by itself; the lifecycle event that follows does.
+//!
+//! When the connection drops (close callback, or an RPC failing with a lost connection) the
+//! worker reports [`ConnState::Lost`], then reconnects on a back-off schedule until it
+//! succeeds or is told to close.
+
+use std::os::raw::c_int;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+use virt::connect::Connect;
+
+use super::domain::{self, Action, DomainInfo};
+use super::error::{BackendError, ErrorKind};
+use super::events::{self, CloseReason, DomainEvent};
+use super::reconnect::Backoff;
+use crate::runtime::Sink;
+
+/// Identifies a connection within one [`super::Backend`].
+pub type ConnId = u32;
+
+/// What a connection's worker can be asked to do.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// Re-read the whole domain list.
+    Refresh,
+    /// Re-read one domain (after an event).
+    RefreshDomain(String),
+    /// Apply a lifecycle action to a domain (by UUID).
+    Lifecycle { uuid: String, action: Action },
+    /// Close the connection and end the worker.
+    Close,
+    /// Internal: libvirt's close callback fired.
+    Closed(CloseReason),
+}
+
+/// A connection's state, as shown next to it in the UI.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConnState {
+    Connecting,
+    Connected { hostname: String, lib_version: String },
+    /// The first connection attempt failed; no automatic retry (the user retries).
+    Failed(BackendError),
+    /// The connection was up and went away; a reconnect follows.
+    Lost { reason: String },
+    /// Waiting `delay` before reconnect attempt number `attempt`.
+    Reconnecting { attempt: u32, delay: Duration, last_error: Option<BackendError> },
+    /// Closed on request.
+    Disconnected,
+}
+
+/// Everything a connection reports.
+#[derive(Debug, Clone)]
+pub enum BackendEvent {
+    State { conn: ConnId, state: ConnState },
+    /// The full, name-sorted domain list (after connecting and on [`Command::Refresh`]).
+    Domains { conn: ConnId, domains: Vec<DomainInfo> },
+    /// One domain's fresh data (after one of its events).
+    DomainUpdated { conn: ConnId, info: DomainInfo },
+    /// A domain no longer exists on this connection.
+    DomainRemoved { conn: ConnId, uuid: String },
+    /// A libvirt lifecycle event, as libvirt sent it.
+    Lifecycle { conn: ConnId, event: DomainEvent },
+    /// A lifecycle action returned without error (the state changes with the event).
+    ActionDone { conn: ConnId, uuid: String, action: Action },
+    ActionFailed { conn: ConnId, uuid: String, action: Action, error: BackendError },
+    /// A refresh failed for a reason other than a lost connection.
+    RefreshFailed { conn: ConnId, error: BackendError },
+}
+
+struct Live {
+    conn: Connect,
+    lifecycle_ids: Vec<c_int>,
+}
+
+/// The worker's state machine. Runs on its own thread; see [`super::Backend::open`].
+pub(crate) struct Worker {
+    pub id: ConnId,
+    pub uri: String,
+    pub sink: Sink<BackendEvent>,
+    pub tx: Sender<Command>,
+    pub rx: Receiver<Command>,
+    pub backoff: Backoff,
+}
+
+impl Worker {
+    fn emit(&self, ev: BackendEvent) {
+        (self.sink)(ev)
+    }
+
+    fn state(&self, state: ConnState) {
+        self.emit(BackendEvent::State { conn: self.id, state });
+    }
+
+    pub fn run(self) {
+        self.state(ConnState::Connecting);
+        let mut live = match self.open() {
+            Ok(l) => Some(l),
+            Err(e) => {
+                self.state(ConnState::Failed(e));
+                // Stay alive for Close; a failed first connect is retried by the user.
+                None
+            }
+        };
+        let mut failed_first = live.is_none();
+        // Reconnect schedule: (attempt, when) while disconnected after a loss.
+        let mut retry: Option<(u32, Instant)> = None;
+        if live.is_some() {
+            self.refresh(&mut live, &mut retry);
+        }
+        loop {
+            let cmd = match retry {
+                Some((_, when)) => self.rx.recv_timeout(when.saturating_duration_since(Instant::now())),
+                None => self.rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
+            };
+            match cmd {
+                Err(RecvTimeoutError::Disconnected) => break,
+                Err(RecvTimeoutError::Timeout) => {
+                    let Some((attempt, _)) = retry else { continue };
+                    match self.open() {
+                        Ok(l) => {
+                            live = Some(l);
+                            retry = None;
+                            self.refresh(&mut live, &mut retry);
+                        }
+                        Err(e) => {
+                            let next = attempt + 1;
+                            let delay = self.backoff.delay(next);
+                            self.state(ConnState::Reconnecting { attempt: next, delay, last_error: Some(e) });
+                            retry = Some((next, Instant::now() + delay));
+                        }
+                    }
+                }
+                Ok(Command::Close) => {
+                    if let Some(l) = live.take() {
+                        teardown(l);
+                    }
+                    self.state(ConnState::Disconnected);
+                    break;
+                }
+                Ok(Command::Closed(reason)) => {
+                    if live.is_some() && reason != CloseReason::Client {
+                        self.lose(&mut live, &mut retry, reason.describe().to_string());
+                    }
+                }
+                Ok(Command::Refresh) => {
+                    if live.is_none() && failed_first {
+                        // The user asked again after a failed first attempt: retry now.
+                        self.state(ConnState::Connecting);
+                        match self.open() {
+                            Ok(l) => {
+                                live = Some(l);
+                                failed_first = false;
+                            }
+                            Err(e) => self.state(ConnState::Failed(e)),
+                        }
+                    }
+                    self.refresh(&mut live, &mut retry);
+                }
+                Ok(Command::RefreshDomain(uuid)) => self.refresh_domain(&mut live, &mut retry, &uuid),
+                Ok(Command::Lifecycle { uuid, action }) => {
+                    let result = match &live {
+                        Some(l) => domain::apply(&l.conn, &uuid, action),
+                        None => Err(BackendError::new(ErrorKind::ConnectionLost, "not connected")),
+                    };
+                    match result {
+                        Ok(()) => self.emit(BackendEvent::ActionDone { conn: self.id, uuid, action }),
+                        Err(error) => {
+                            let lost = error.kind == ErrorKind::ConnectionLost && live.is_some();
+                            self.emit(BackendEvent::ActionFailed { conn: self.id, uuid, action, error: error.clone() });
+                            if lost {
+                                self.lose(&mut live, &mut retry, error.message);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Opens the connection and registers for events.
+    fn open(&self) -> Result<Live, BackendError> {
+        let conn = Connect::open(Some(&self.uri))?;
+        let sink = self.sink.clone();
+        let tx = self.tx.clone();
+        let id = self.id;
+        let lifecycle_ids = match events::register_lifecycle(&conn, move |event: DomainEvent| {
+            let uuid = event.uuid.clone();
+            sink(BackendEvent::Lifecycle { conn: id, event });
+            // The worker re-reads the domain (an RPC, so not here on the event thread); an
+            // undefined domain then comes back as NotFound → DomainRemoved.
+            let _ = tx.send(Command::RefreshDomain(uuid));
+        }) {
+            Ok(ids) => ids,
+            Err(e) => {
+                log::warn!("connection {}: no domain events: {e}", self.uri);
+                Vec::new()
+            }
+        };
+        let tx = self.tx.clone();
+        if let Err(e) = events::register_close(&conn, move |reason| {
+            let _ = tx.send(Command::Closed(reason));
+        }) {
+            log::debug!("connection {}: no close callback: {e}", self.uri);
+        }
+        events::enable_keepalive(&conn, 5, 3);
+        let hostname = conn.hostname().unwrap_or_default();
+        let lib_version = conn.lib_version().map(format_version).unwrap_or_default();
+        self.state(ConnState::Connected { hostname, lib_version });
+        Ok(Live { conn, lifecycle_ids })
+    }
+
+    fn lose(&self, live: &mut Option<Live>, retry: &mut Option<(u32, Instant)>, reason: String) {
+        if let Some(l) = live.take() {
+            teardown(l);
+        }
+        self.state(ConnState::Lost { reason });
+        let delay = self.backoff.delay(1);
+        self.state(ConnState::Reconnecting { attempt: 1, delay, last_error: None });
+        *retry = Some((1, Instant::now() + delay));
+    }
+
+    fn refresh(&self, live: &mut Option<Live>, retry: &mut Option<(u32, Instant)>) {
+        let Some(l) = live else { return };
+        match domain::list(&l.conn) {
+            Ok(domains) => self.emit(BackendEvent::Domains { conn: self.id, domains }),
+            Err(e) if e.kind == ErrorKind::ConnectionLost => self.lose(live, retry, e.message),
+            Err(error) => self.emit(BackendEvent::RefreshFailed { conn: self.id, error }),
+        }
+    }
+
+    fn refresh_domain(&self, live: &mut Option<Live>, retry: &mut Option<(u32, Instant)>, uuid: &str) {
+        let Some(l) = live else { return };
+        let result = domain::lookup(&l.conn, uuid).and_then(|d| domain::info_of(&d));
+        match result {
+            Ok(info) => self.emit(BackendEvent::DomainUpdated { conn: self.id, info }),
+            Err(e) if e.kind == ErrorKind::NotFound => {
+                self.emit(BackendEvent::DomainRemoved { conn: self.id, uuid: uuid.to_string() })
+            }
+            Err(e) if e.kind == ErrorKind::ConnectionLost => self.lose(live, retry, e.message),
+            Err(error) => self.emit(BackendEvent::RefreshFailed { conn: self.id, error }),
+        }
+    }
+}
+
+fn teardown(l: Live) {
+    let _ = events::deregister_lifecycle(&l.conn, &l.lifecycle_ids);
+    let _ = events::unregister_close(&l.conn);
+    drop(l.conn);
+}
+
+/// libvirt's packed version number (major * 1e6 + minor * 1e3 + micro) as text.
+pub fn format_version(v: u32) -> String {
+    format!("{}.{}.{}", v / 1_000_000, (v / 1000) % 1000, v % 1000)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn version_text() {
+        assert_eq!(super::format_version(11_003_000), "11.3.0");
+        assert_eq!(super::format_version(9_000_012), "9.0.12");
+    }
+}

@@ -1,0 +1,32 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//! Vireo: a native GNOME virtual machine manager for KVM/QEMU guests, through libvirt.
+//!
+//! # Module map
+//!
+//! - [`config`]: application id, version and locale directory (set by meson, dev defaults).
+//! - [`runtime`]: the one bridge between background work and the UI: named worker threads
+//!   and the [`runtime::Sink`] through which results come back.
+//! - [`backend`]: libvirt over the `virt` crate, **no GTK**: connection URIs, one worker
+//!   thread per connection, domain listing and lifecycle commands, typed events (domain
+//!   lifecycle, connection closed) and typed errors.
+//! - `ui` (feature `ui`, default): relm4 + GTK4 + libadwaita. It never calls libvirt; it sends
+//!   [`backend::Command`]s and renders [`backend::BackendEvent`]s.
+//!
+//! # Component tree (UI)
+//!
+//! ```text
+//! adw::Application ── ui::app::App (AdwApplicationWindow)
+//!                       ├── header bar (connection title + subtitle, primary menu)
+//!                       ├── banner (embedded test driver / connection lost)
+//!                       ├── AdwToastOverlay ── domain list (GtkListView of DomainObject)
+//!                       └── error details dialog (AdwMessageDialog)
+//! ```
+//!
+//! Everything outside `ui` builds and is tested with `cargo test --no-default-features`.
+
+pub mod backend;
+pub mod config;
+pub mod runtime;
+
+#[cfg(feature = "ui")]
+pub mod ui;
