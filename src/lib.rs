@@ -3,6 +3,7 @@
 //!
 //! # Module map
 //!
+//! - [`cli`]: command-line options (`--connect URI`).
 //! - [`config`]: application id, version and locale directory (set by meson, dev defaults).
 //! - [`runtime`]: the one bridge between background work and the UI: named worker threads
 //!   and the [`runtime::Sink`] through which results come back.
@@ -25,6 +26,7 @@
 //! Everything outside `ui` builds and is tested with `cargo test --no-default-features`.
 
 pub mod backend;
+pub mod cli;
 pub mod config;
 pub mod runtime;
 

@@ -1,0 +1,262 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# make-test-guest.sh OUTDIR — builds Vireo's tiny offline test guest from Debian packages.
+#
+# Outputs, all in OUTDIR:
+#   test-guest.iso       hybrid isolinux ISO: Debian kernel + busybox initramfs
+#   vmlinuz, initrd.gz   the same kernel and initramfs, for direct kernel boot
+#   vireo-test-{vnc,spice}.xml (+ .qcow2)   domains: 256 MiB, 1 vCPU, q35, boots the ISO
+#   domain-type          cached result of the KVM probe (kvm|qemu)
+#
+# The guest prints a marker line, then a coloured "tick N" line every second on tty0 and ttyS0,
+# so console tests see a changing screen; the ACPI power button powers it off (virsh shutdown);
+# the kernel argument vireo.flood=1 scrolls coloured lines on tty0 without pause (stress load).
+#
+# Domain type: KVM only where KVM really boots this guest (some hosts advertise KVM that cannot,
+# e.g. kvm_pvm), found by booting the kernel once under KVM; else TCG (type='qemu').
+# VIREO_GUEST_DOMTYPE=kvm|qemu overrides the probe.
+#
+# Idempotent: the ISO is rebuilt only when missing or older than this script.
+# Needs busybox-static xorriso isolinux syslinux-common qemu-utils qemu-system-x86
+# (build-aux/install-deps.sh test); downloads the kernel .deb with apt-get unless it is cached.
+set -euo pipefail
+
+[ $# -eq 1 ] || { echo "usage: $0 OUTDIR" >&2; exit 2; }
+mkdir -p "$1"
+OUT=$(cd "$1" && pwd)
+SELF="${BASH_SOURCE[0]}"
+MARKER="=== vireo test guest ==="
+log() { echo "[test-guest] $*"; }
+WORK_DIRS=()
+trap 'rm -rf "${WORK_DIRS[@]}"' EXIT
+
+build_guest() {
+  local kpkg deb kver busybox root work
+  work=$(mktemp -d)
+  WORK_DIRS+=("$work")
+
+  # Kernel: the real package behind the linux-image-amd64 metapackage, unpacked, not installed.
+  kpkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+  local debs=(/var/cache/apt/archives/"$kpkg"_*.deb)
+  if [ ! -e "${debs[0]}" ]; then
+    log "downloading $kpkg"
+    # stderr only on failure: as root apt always warns that the download is unsandboxed
+    if ! (cd "$work" && apt-get download -q "$kpkg" 2>"$work/apt.err"); then
+      cat "$work/apt.err" >&2
+      exit 1
+    fi
+    debs=("$work/$kpkg"_*.deb)
+  fi
+  deb=${debs[0]}
+  # Extract only what the guest uses: the kernel image and a handful of modules.
+  local mods=(virtio virtio_ring virtio_pci virtio_pci_legacy_dev virtio_pci_modern_dev
+    virtio_balloon virtio_blk virtio_net net_failover failover evdev button)
+  local patterns=('./boot/vmlinuz-*')
+  for m in "${mods[@]}"; do patterns+=("*/$m.ko"); done
+  dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$work" --wildcards "${patterns[@]}"
+  kver=$(ls "$work/lib/modules")
+  cp "$work/boot/vmlinuz-$kver" "$OUT/vmlinuz"
+
+  # Initramfs: static busybox, those modules (Debian builds virtio as modules) and /init.
+  root=$work/root
+  mkdir -p "$root"/{bin,dev,proc,sys,tmp,etc,var/run,usr/share/udhcpc,lib/modules/"$kver"}
+  busybox=$(command -v busybox)
+  cp "$busybox" "$root/bin/busybox"
+  for a in $("$busybox" --list); do [ "$a" = busybox ] || ln -s busybox "$root/bin/$a"; done
+  (cd "$work/lib/modules/$kver" && find . -name '*.ko' -exec cp --parents {} "$root/lib/modules/$kver/" \;)
+  "$busybox" depmod -b "$root" "$kver"
+
+  cat >"$root/usr/share/udhcpc/default.script" <<'EOF'
+#!/bin/sh
+# udhcpc only reports a lease; applying it is the script's job.
+case "$1" in
+  bound|renew)
+    ip addr flush dev "$interface"
+    ip addr add "$ip/${mask:-24}" dev "$interface"
+    [ -n "$router" ] && ip route add default via "${router%% *}" dev "$interface"
+    echo "$ip" >/tmp/ip ;;
+esac
+exit 0
+EOF
+  chmod +x "$root/usr/share/udhcpc/default.script"
+
+  # /dev/console is whichever console= came last, so write to both screens explicitly.
+  sed "s/@MARKER@/$MARKER/" >"$root/init" <<'EOF'
+#!/bin/sh
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+say() { echo "$*" >/dev/ttyS0 2>/dev/null; echo "$*" >/dev/tty0 2>/dev/null; }
+say "@MARKER@ (busybox on $(uname -r))"
+for m in virtio_pci virtio_net virtio_blk virtio_balloon evdev button; do modprobe $m 2>/dev/null; done
+ip link set lo up
+if ip link show eth0 >/dev/null 2>&1; then
+  ip link set eth0 up
+  udhcpc -i eth0 -t 5 -T 2 -n -q -s /usr/share/udhcpc/default.script >/dev/null 2>&1 &
+fi
+# virsh shutdown presses the ACPI power button: button.ko reports it as a key on
+# /dev/input/event*, busybox acpid runs /etc/acpi/PWRF/00000080 for it.
+mkdir -p /etc/acpi/PWRF /var/log
+printf '#!/bin/sh\necho "power button: powering off" >/dev/ttyS0\npoweroff -f\n' >/etc/acpi/PWRF/00000080
+chmod +x /etc/acpi/PWRF/00000080
+sleep 0.5   # devtmpfs needs a moment to create the event node of the just-loaded button
+acpid -f -d >/dev/ttyS0 2>&1 &
+if grep -q 'vireo.flood=1' /proc/cmdline; then
+  say "flood mode"
+  n=0
+  while :; do
+    n=$((n + 1))
+    printf '\033[1;37;%dm flood %d %s \033[0m\n' $((41 + n % 6)) $n "$(cut -d' ' -f1 /proc/uptime)" >/dev/tty0
+  done
+fi
+n=0
+while :; do
+  n=$((n + 1))
+  line="tick $n  uptime $(cut -d' ' -f1 /proc/uptime)s  ip $(cat /tmp/ip 2>/dev/null || echo none)"
+  # white on a background colour cycling through 41..46
+  say "$(printf '\033[1;37;%dm %s \033[0m' $((41 + n % 6)) "$line")"
+  sleep 1
+done
+EOF
+  chmod +x "$root/init"
+  (cd "$root" && find . | "$busybox" cpio -o -H newc 2>/dev/null | gzip -9) >"$OUT/initrd.gz"
+
+  # BIOS ISO through isolinux; hybrid MBR so it also boots as a disk image.
+  local iso=$work/iso
+  mkdir -p "$iso/isolinux" "$iso/boot"
+  cp /usr/lib/ISOLINUX/isolinux.bin /usr/lib/syslinux/modules/bios/ldlinux.c32 "$iso/isolinux/"
+  cp "$OUT/vmlinuz" "$OUT/initrd.gz" "$iso/boot/"
+  cat >"$iso/isolinux/isolinux.cfg" <<'EOF'
+DEFAULT vireo
+PROMPT 0
+TIMEOUT 1
+LABEL vireo
+  KERNEL /boot/vmlinuz
+  APPEND initrd=/boot/initrd.gz console=ttyS0,115200 console=tty0 panic=10
+EOF
+  local out # xorriso prints a banner on stderr even with -quiet: show it only on failure
+  if ! out=$(xorriso -as mkisofs -quiet -o "$OUT/test-guest.iso" -V VIREO_TEST \
+    -isohybrid-mbr /usr/lib/ISOLINUX/isohdpfx.bin \
+    -b isolinux/isolinux.bin -c isolinux/boot.cat \
+    -no-emul-boot -boot-load-size 4 -boot-info-table "$iso" 2>&1); then
+    echo "$out" >&2
+    exit 1
+  fi
+  chmod a+r "$OUT/test-guest.iso" "$OUT/vmlinuz" "$OUT/initrd.gz"
+  rm -f "$OUT/domain-type"   # a new kernel deserves a new probe
+  log "built $OUT/test-guest.iso ($kpkg)"
+}
+
+# Boots the kernel under KVM and watches the serial port for the marker, at most 20 s.
+# Capabilities cannot answer this: kvm_pvm lists KVM yet a stock kernel never gets to /init.
+probe_kvm() {
+  local serial pid
+  serial=$(mktemp)
+  qemu-system-x86_64 -enable-kvm -m 256 -display none -monitor none -no-reboot \
+    -serial "file:$serial" -kernel "$OUT/vmlinuz" -initrd "$OUT/initrd.gz" \
+    -append 'console=ttyS0 panic=-1' >/dev/null 2>&1 &
+  pid=$!
+  local deadline=$((SECONDS + 20)) ok=1
+  while [ $SECONDS -lt $deadline ] && kill -0 "$pid" 2>/dev/null; do
+    if grep -qF "$MARKER" "$serial"; then ok=0; break; fi
+    sleep 0.2
+  done
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  rm -f "$serial"
+  return $ok
+}
+
+t0=$SECONDS
+if [ -s "$OUT/test-guest.iso" ] && [ "$OUT/test-guest.iso" -nt "$SELF" ] &&
+  [ -s "$OUT/vmlinuz" ] && [ -s "$OUT/initrd.gz" ]; then
+  log "ISO up to date, not rebuilt"
+else
+  build_guest
+  log "build took $((SECONDS - t0)) s"
+fi
+
+t0=$SECONDS
+if [ -n "${VIREO_GUEST_DOMTYPE:-}" ]; then
+  case $VIREO_GUEST_DOMTYPE in kvm | qemu) ;; *) echo "VIREO_GUEST_DOMTYPE must be kvm or qemu" >&2; exit 2 ;; esac
+  domtype=$VIREO_GUEST_DOMTYPE
+  why="set by VIREO_GUEST_DOMTYPE"
+elif [ -s "$OUT/domain-type" ]; then
+  domtype=$(cat "$OUT/domain-type")
+  why="cached probe result in $OUT/domain-type"
+elif [ ! -r /dev/kvm ] || [ ! -w /dev/kvm ]; then
+  domtype=qemu
+  why="/dev/kvm missing or not accessible"
+  echo "$domtype" >"$OUT/domain-type"
+elif probe_kvm; then
+  domtype=kvm
+  why="probe: the guest reached /init under KVM in $((SECONDS - t0)) s"
+  echo "$domtype" >"$OUT/domain-type"
+else
+  domtype=qemu
+  why="probe: no guest output under KVM within 20 s"
+  echo "$domtype" >"$OUT/domain-type"
+fi
+log "domain type '$domtype' ($why)"
+
+# A NIC only when it can work: a domain on an inactive network refuses to start.
+interface=
+netinfo=$(virsh -q -c qemu:///system net-info default 2>/dev/null || true)
+if grep -Eq '^Active:[[:space:]]+yes' <<<"$netinfo"; then
+  interface="<interface type='network'><source network='default'/><model type='virtio'/></interface>"
+  log "network 'default' active: domains get a virtio NIC"
+else
+  log "network 'default' not active: domains have no NIC"
+fi
+
+write_domain() { # name graphics video
+  local name=$1 graphics=$2 video=$3 uuid
+  # UUID derived from the name: re-running and re-defining updates the same domain.
+  uuid=$(printf %s "$name" | md5sum | cut -c1-32)
+  uuid="${uuid:0:8}-${uuid:8:4}-4${uuid:13:3}-8${uuid:17:3}-${uuid:20:12}"
+  [ -f "$OUT/$name.qcow2" ] || qemu-img create -q -f qcow2 "$OUT/$name.qcow2" 64M
+  cat >"$OUT/$name.xml" <<EOF
+<!-- SPDX-License-Identifier: GPL-3.0-or-later -->
+<!-- generated by make-test-guest.sh -->
+<domain type='$domtype'>
+  <name>$name</name>
+  <uuid>$uuid</uuid>
+  <memory unit='MiB'>256</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='q35'>hvm</type>
+    <boot dev='cdrom'/>
+  </os>
+  <features><acpi/><apic/></features>
+  <!-- no <cpu>: host-passthrough aborts QEMU in some nested setups; the default model boots -->
+  <on_poweroff>destroy</on_poweroff>
+  <on_reboot>restart</on_reboot>
+  <on_crash>destroy</on_crash>
+  <devices>
+    <disk type='file' device='cdrom'>
+      <driver name='qemu' type='raw'/>
+      <source file='$OUT/test-guest.iso'/>
+      <target dev='sda' bus='sata'/>
+      <readonly/>
+    </disk>
+    <disk type='file' device='disk'>
+      <driver name='qemu' type='qcow2'/>
+      <source file='$OUT/$name.qcow2'/>
+      <target dev='vda' bus='virtio'/>
+    </disk>
+    $interface
+    <serial type='pty'><target port='0'/></serial>
+    <console type='pty'><target type='serial' port='0'/></console>
+    <graphics type='$graphics' autoport='yes' listen='127.0.0.1'>
+      <listen type='address' address='127.0.0.1'/>
+    </graphics>
+    <video><model type='$video'/></video>
+    <memballoon model='virtio'><stats period='2'/></memballoon>
+  </devices>
+</domain>
+EOF
+}
+write_domain vireo-test-vnc vnc vga
+write_domain vireo-test-spice spice qxl
+log "wrote $OUT/vireo-test-vnc.xml and $OUT/vireo-test-spice.xml"

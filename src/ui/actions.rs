@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//! The window's and application's GActions, and the primary menu that shows them.
+//!
+//! Window actions take the domain's UUID as a string parameter:
+//! `win.start-domain`, `win.shutdown-domain`, `win.reboot-domain`, `win.force-off-domain`,
+//! `win.reset-domain`, `win.pause-domain`, `win.resume-domain`, `win.save-domain`.
+//! Others: `win.refresh`, `win.show-error(u)`, `app.connect(s)`, `app.about`, `app.quit`.
+//! GtkApplication exports all of them on the session bus, which is how the UI tests drive
+//! the real app.
+
+use gettextrs::gettext;
+use gtk::prelude::*;
+use gtk::{gio, glib};
+use relm4::ComponentSender;
+
+use super::app::{App, AppMsg};
+use crate::backend::Action;
+
+/// Window action name of a lifecycle action.
+pub fn action_name(action: Action) -> String {
+    format!("{}-domain", action.name())
+}
+
+pub fn install(win: &adw::ApplicationWindow, sender: &ComponentSender<App>) {
+    for action in Action::ALL {
+        let a = gio::SimpleAction::new(&action_name(action), Some(glib::VariantTy::STRING));
+        let input = sender.input_sender().clone();
+        a.connect_activate(move |_, param| {
+            if let Some(uuid) = param.and_then(|p| p.get::<String>()) {
+                input.emit(AppMsg::Act { uuid, action });
+            }
+        });
+        win.add_action(&a);
+    }
+    let refresh = gio::SimpleAction::new("refresh", None);
+    let input = sender.input_sender().clone();
+    refresh.connect_activate(move |_, _| input.emit(AppMsg::Refresh));
+    win.add_action(&refresh);
+
+    let show_error = gio::SimpleAction::new("show-error", Some(glib::VariantTy::UINT32));
+    let input = sender.input_sender().clone();
+    show_error.connect_activate(move |_, p| {
+        if let Some(n) = p.and_then(|p| p.get::<u32>()) {
+            input.emit(AppMsg::ShowError(n));
+        }
+    });
+    win.add_action(&show_error);
+
+    let app = relm4::main_application();
+    let connect = gio::SimpleAction::new("connect", Some(glib::VariantTy::STRING));
+    let input = sender.input_sender().clone();
+    connect.connect_activate(move |_, p| {
+        if let Some(uri) = p.and_then(|p| p.get::<String>()) {
+            input.emit(AppMsg::Open(uri));
+        }
+    });
+    app.add_action(&connect);
+
+    let quit = gio::SimpleAction::new("quit", None);
+    let w = win.downgrade();
+    quit.connect_activate(move |_, _| {
+        if let Some(w) = w.upgrade() {
+            w.close();
+        }
+    });
+    app.add_action(&quit);
+
+    let about = gio::SimpleAction::new("about", None);
+    let w = win.downgrade();
+    about.connect_activate(move |_, _| {
+        let dialog = adw::AboutWindow::builder()
+            .application_name(gettext("Vireo"))
+            .application_icon(crate::config::APP_ID)
+            .version(crate::config::VERSION)
+            .comments(gettext("Manage virtual machines on this computer and on remote hosts"))
+            .license_type(gtk::License::Gpl30)
+            .developers(vec!["The Vireo developers"])
+            .build();
+        if let Some(w) = w.upgrade() {
+            dialog.set_transient_for(Some(&w));
+        }
+        dialog.present();
+    });
+    app.add_action(&about);
+
+    app.set_accels_for_action("app.quit", &["<Control>q"]);
+    app.set_accels_for_action("window.close", &["<Control>w"]);
+    app.set_accels_for_action("win.refresh", &["<Control>r", "F5"]);
+}
+
+pub fn primary_menu() -> gio::Menu {
+    let menu = gio::Menu::new();
+    let section = gio::Menu::new();
+    section.append(Some(&gettext("_Refresh")), Some("win.refresh"));
+    menu.append_section(None, &section);
+    let section = gio::Menu::new();
+    section.append(Some(&gettext("_About Vireo")), Some("app.about"));
+    section.append(Some(&gettext("_Quit")), Some("app.quit"));
+    menu.append_section(None, &section);
+    menu
+}

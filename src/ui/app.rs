@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//! The main window component. It owns the [`Backend`], turns its events into list diffs,
+//! connection status and error toasts, and exposes every user action as a GAction
+//! (`win.start-domain('UUID')`, `app.connect('URI')`, …) so that menus, buttons, keyboard
+//! shortcuts and D-Bus clients all go through the same path.
+
+use std::collections::BTreeMap;
+
+use adw::prelude::*;
+use gettextrs::gettext;
+use relm4::prelude::*;
+
+use super::actions;
+use super::dialogs;
+use super::domain_list::DomainList;
+use super::status::{self, ConnView};
+use crate::backend::{Action, Backend, BackendEvent, ConnId, ConnState, ConnectionUri};
+use crate::cli::Options;
+
+/// The URI tried when neither the command line nor the settings name a connection.
+pub const SYSTEM_URI: &str = "qemu:///system";
+/// libvirt's in-process test hypervisor, used when no daemon is reachable.
+pub const EMBEDDED_URI: &str = "test:///default";
+
+#[derive(Debug)]
+pub enum AppMsg {
+    Backend(BackendEvent),
+    /// Apply a lifecycle action to the domain with this UUID (force off asks first).
+    Act { uuid: String, action: Action },
+    /// Force off after the user confirmed.
+    ForceOffConfirmed(String),
+    /// Open a connection (`app.connect`).
+    Open(String),
+    /// Re-read every connection; retry failed ones.
+    Refresh,
+    /// Show the Details dialog of error number N.
+    ShowError(u32),
+}
+
+pub struct App {
+    backend: Backend,
+    list: DomainList,
+    conns: BTreeMap<ConnId, ConnView>,
+    /// The automatic qemu:///system attempt; if it fails we fall back to the embedded driver.
+    probe: Option<ConnId>,
+    /// Why we are showing the embedded driver, if we are.
+    fallback_reason: Option<String>,
+    /// (heading, details) of errors shown as toasts, for their Details button.
+    errors: Vec<(String, String)>,
+    bench: bool,
+    painted_once: bool,
+    /// Connection count the rows' connection labels were last set for.
+    labelled_for: usize,
+}
+
+pub struct AppWidgets {
+    toasts: adw::ToastOverlay,
+    title: adw::WindowTitle,
+    banner: status::Banner,
+    stack: gtk::Stack,
+    empty: adw::StatusPage,
+}
+
+impl App {
+    fn label_of(&self, conn: ConnId) -> String {
+        self.conns.get(&conn).map(|c| c.label.clone()).unwrap_or_default()
+    }
+
+    /// The connection name a row shows under its name: only useful with several
+    /// connections open.
+    fn row_label_of(&self, conn: ConnId) -> String {
+        if self.conns.len() > 1 {
+            self.label_of(conn)
+        } else {
+            String::new()
+        }
+    }
+
+    /// Re-labels rows when the number of connections crosses one.
+    fn relabel_rows(&mut self) {
+        if self.labelled_for == self.conns.len() {
+            return;
+        }
+        self.labelled_for = self.conns.len();
+        for id in self.conns.keys() {
+            self.list.set_conn_label(*id, &self.row_label_of(*id));
+        }
+    }
+
+    fn open(&mut self, uri: &str, widgets: &AppWidgets) -> Option<ConnId> {
+        match self.backend.open(uri) {
+            Ok(id) => {
+                let parsed = self.backend.uri(id).cloned().unwrap_or_else(|| ConnectionUri {
+                    driver: String::new(),
+                    transport: None,
+                    user: None,
+                    host: None,
+                    port: None,
+                    path: String::new(),
+                    query: None,
+                });
+                self.conns.insert(id, ConnView::new(&parsed));
+                Some(id)
+            }
+            Err(e) => {
+                let heading = gettext("Cannot connect to “%s”").replace("%s", uri);
+                self.toast_error(widgets, heading, e.to_string());
+                None
+            }
+        }
+    }
+
+    fn toast_error(&mut self, widgets: &AppWidgets, heading: String, details: String) {
+        log::warn!("{heading}: {details}");
+        self.errors.push((heading.clone(), details));
+        let toast = adw::Toast::new(&heading);
+        toast.set_button_label(Some(&gettext("Details")));
+        toast.set_action_name(Some("win.show-error"));
+        toast.set_action_target_value(Some(&((self.errors.len() - 1) as u32).to_variant()));
+        toast.set_timeout(8);
+        widgets.toasts.add_toast(toast);
+    }
+
+    fn on_backend(&mut self, ev: BackendEvent, widgets: &AppWidgets) {
+        match ev {
+            BackendEvent::State { conn, state } => {
+                if let ConnState::Failed(err) = &state {
+                    if self.probe == Some(conn) {
+                        // No daemon: say so and show libvirt's embedded test hypervisor.
+                        self.probe = None;
+                        self.backend.close(conn);
+                        self.conns.remove(&conn);
+                        self.fallback_reason = Some(err.message.clone());
+                        self.open(EMBEDDED_URI, widgets);
+                        return;
+                    }
+                    let label = self.label_of(conn);
+                    let heading = gettext("Cannot connect to %s").replace("%s", &label);
+                    self.toast_error(widgets, heading, err.to_string());
+                }
+                if matches!(state, ConnState::Lost { .. } | ConnState::Disconnected | ConnState::Failed(_)) {
+                    self.list.remove_conn(conn);
+                }
+                if let Some(c) = self.conns.get_mut(&conn) {
+                    c.state = state;
+                }
+            }
+            BackendEvent::Domains { conn, domains } => {
+                if self.probe == Some(conn) {
+                    self.probe = None;
+                }
+                let label = self.row_label_of(conn);
+                self.list.replace_conn(conn, &label, &domains);
+                if let Some(c) = self.conns.get_mut(&conn) {
+                    c.listed = true;
+                }
+                if self.bench && !self.painted_once {
+                    self.painted_once = true;
+                    let n = self.list.len();
+                    self.list.after_next_paint(move || {
+                        eprintln!("vireo-bench: list-painted domains={n} ms={:.1}", super::bench::since_start_ms());
+                    });
+                }
+            }
+            BackendEvent::DomainUpdated { conn, info } => {
+                let label = self.row_label_of(conn);
+                self.list.update(conn, &label, &info);
+            }
+            BackendEvent::DomainRemoved { conn, uuid } => self.list.remove(conn, &uuid),
+            BackendEvent::Lifecycle { .. } | BackendEvent::ActionDone { .. } => {}
+            BackendEvent::ActionFailed { uuid, action, error, .. } => {
+                let name = self.list.find(&uuid).map(|o| o.name()).unwrap_or(uuid);
+                let heading = status::action_failed_heading(action, &name);
+                self.toast_error(widgets, heading, error.to_string());
+            }
+            BackendEvent::RefreshFailed { conn, error } => {
+                let heading = gettext("Cannot list the virtual machines of %s").replace("%s", &self.label_of(conn));
+                self.toast_error(widgets, heading, error.to_string());
+            }
+        }
+    }
+
+    fn render(&mut self, widgets: &AppWidgets) {
+        self.relabel_rows();
+        let (title, subtitle) = status::window_title(&self.conns);
+        widgets.title.set_title(&title);
+        widgets.title.set_subtitle(&subtitle);
+        widgets.banner.show(status::banner(&self.conns, self.fallback_reason.as_deref()));
+        let page = status::page(&self.conns, self.list.len(), self.probe.is_some());
+        if let Some((icon, heading, body)) = page.status_text() {
+            widgets.empty.set_icon_name(Some(icon));
+            widgets.empty.set_title(&heading);
+            widgets.empty.set_description(Some(&body));
+            widgets.stack.set_visible_child_name("status");
+        } else {
+            widgets.stack.set_visible_child_name("list");
+        }
+    }
+}
+
+impl Component for App {
+    type Init = Options;
+    type Input = AppMsg;
+    type Output = ();
+    type CommandOutput = ();
+    type Root = adw::ApplicationWindow;
+    type Widgets = AppWidgets;
+
+    fn init_root() -> Self::Root {
+        let (w, h, maximized) = super::settings::window_geometry();
+        let win = adw::ApplicationWindow::builder()
+            .title(gettext("Vireo"))
+            .default_width(w)
+            .default_height(h)
+            .width_request(360)
+            .height_request(294)
+            .build();
+        if maximized {
+            win.maximize();
+        }
+        win
+    }
+
+    fn init(options: Options, root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
+        let input = sender.input_sender().clone();
+        let backend = Backend::new(std::sync::Arc::new(move |ev| input.emit(AppMsg::Backend(ev))));
+
+        let title = adw::WindowTitle::new(&gettext("Vireo"), "");
+        let header = adw::HeaderBar::new();
+        header.set_title_widget(Some(&title));
+        let refresh = gtk::Button::from_icon_name("view-refresh-symbolic");
+        refresh.set_tooltip_text(Some(&gettext("Refresh")));
+        refresh.set_action_name(Some("win.refresh"));
+        header.pack_start(&refresh);
+        let menu = gtk::MenuButton::new();
+        menu.set_icon_name("open-menu-symbolic");
+        menu.set_tooltip_text(Some(&gettext("Main Menu")));
+        menu.set_primary(true);
+        menu.set_menu_model(Some(&actions::primary_menu()));
+        header.pack_end(&menu);
+
+        let banner = status::Banner::new();
+        let list = DomainList::new();
+        let scrolled = gtk::ScrolledWindow::new();
+        scrolled.set_hscrollbar_policy(gtk::PolicyType::Never);
+        scrolled.set_vexpand(true);
+        scrolled.set_child(Some(&list.view));
+        let empty = adw::StatusPage::new();
+        let stack = gtk::Stack::new();
+        stack.add_named(&scrolled, Some("list"));
+        stack.add_named(&empty, Some("status"));
+        let toasts = adw::ToastOverlay::new();
+        toasts.set_child(Some(&stack));
+
+        let content = gtk::Box::new(gtk::Orientation::Vertical, 0);
+        content.append(&header);
+        content.append(&banner.widget);
+        content.append(&toasts);
+        root.set_content(Some(&content));
+        root.connect_close_request(|w| {
+            super::settings::save_window_geometry(w);
+            gtk::glib::Propagation::Proceed
+        });
+
+        actions::install(&root, &sender);
+
+        let mut model = App {
+            backend,
+            list,
+            conns: BTreeMap::new(),
+            probe: None,
+            fallback_reason: None,
+            errors: Vec::new(),
+            bench: std::env::var_os("VIREO_BENCH").is_some(),
+            painted_once: false,
+            labelled_for: 0,
+        };
+        let widgets = AppWidgets { toasts, title, banner, stack, empty };
+
+        let mut uris = options.connect.clone();
+        if uris.is_empty() {
+            uris = super::settings::saved_connections();
+        }
+        if uris.is_empty() {
+            model.probe = model.open(SYSTEM_URI, &widgets);
+        } else {
+            for uri in &uris {
+                model.open(uri, &widgets);
+            }
+        }
+        model.render(&widgets);
+        ComponentParts { model, widgets }
+    }
+
+    fn update_with_view(&mut self, widgets: &mut Self::Widgets, msg: AppMsg, sender: ComponentSender<Self>, root: &Self::Root) {
+        match msg {
+            AppMsg::Backend(ev) => self.on_backend(ev, widgets),
+            AppMsg::Act { uuid, action } => match self.list.find(&uuid) {
+                None => {
+                    let heading = status::action_failed_heading(action, &uuid);
+                    self.toast_error(widgets, heading, gettext("No virtual machine with this UUID is listed."));
+                }
+                Some(obj) if action == Action::ForceOff => {
+                    let input = sender.input_sender().clone();
+                    let uuid = obj.uuid();
+                    dialogs::confirm_force_off(root, &obj.name(), move || {
+                        input.emit(AppMsg::ForceOffConfirmed(uuid.clone()))
+                    });
+                }
+                Some(obj) => {
+                    self.backend.send(obj.conn_id(), crate::backend::Command::Lifecycle { uuid, action });
+                }
+            },
+            AppMsg::ForceOffConfirmed(uuid) => {
+                if let Some(obj) = self.list.find(&uuid) {
+                    self.backend.send(obj.conn_id(), crate::backend::Command::Lifecycle { uuid, action: Action::ForceOff });
+                }
+            }
+            AppMsg::Open(uri) => {
+                // An explicit connection replaces the embedded fallback.
+                if self.fallback_reason.is_some() {
+                    let embedded: Vec<_> = self.conns.iter().filter(|(_, c)| c.uri == EMBEDDED_URI).map(|(id, _)| *id).collect();
+                    for id in embedded {
+                        self.backend.close(id);
+                        self.conns.remove(&id);
+                        self.list.remove_conn(id);
+                    }
+                    self.fallback_reason = None;
+                }
+                if !self.conns.values().any(|c| c.uri == uri) {
+                    self.open(&uri, widgets);
+                }
+            }
+            AppMsg::Refresh => {
+                for id in self.backend.ids() {
+                    self.backend.send(id, crate::backend::Command::Refresh);
+                }
+            }
+            AppMsg::ShowError(n) => {
+                if let Some((heading, details)) = self.errors.get(n as usize) {
+                    dialogs::error_details(root, heading, details);
+                }
+            }
+        }
+        self.render(widgets);
+    }
+}

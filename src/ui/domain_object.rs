@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//! `DomainObject`: one domain as a GObject, the item type of the domain list's model. It
+//! holds a copy of the backend's [`DomainInfo`] plus the connection it belongs to; the
+//! list's rows bind to its properties and update when the app applies a diff.
+
+use std::cell::{Cell, RefCell};
+
+use gtk::glib;
+use gtk::prelude::*;
+use gtk::subclass::prelude::*;
+
+use crate::backend::{ConnId, DomainInfo, DomainState};
+
+mod imp {
+    use super::*;
+
+    #[derive(Default, glib::Properties)]
+    #[properties(wrapper_type = super::DomainObject)]
+    pub struct DomainObject {
+        #[property(get, set)]
+        pub uuid: RefCell<String>,
+        #[property(get, set)]
+        pub name: RefCell<String>,
+        #[property(get, set)]
+        pub title: RefCell<String>,
+        /// Translated state label ("Running").
+        #[property(get, set)]
+        pub state_label: RefCell<String>,
+        #[property(get, set)]
+        pub active: Cell<bool>,
+        #[property(get, set)]
+        pub paused: Cell<bool>,
+        #[property(get, set)]
+        pub conn_id: Cell<u32>,
+        /// The connection's display name ("QEMU/KVM").
+        #[property(get, set)]
+        pub conn_label: RefCell<String>,
+        pub state: Cell<Option<DomainState>>,
+    }
+
+    #[glib::object_subclass]
+    impl ObjectSubclass for DomainObject {
+        const NAME: &'static str = "VireoDomainObject";
+        type Type = super::DomainObject;
+    }
+
+    #[glib::derived_properties]
+    impl ObjectImpl for DomainObject {}
+}
+
+glib::wrapper! {
+    pub struct DomainObject(ObjectSubclass<imp::DomainObject>);
+}
+
+/// Translated label of a state.
+pub fn state_label(state: DomainState) -> String {
+    use gettextrs::gettext;
+    match state {
+        DomainState::Running => gettext("Running"),
+        DomainState::Blocked => gettext("Blocked"),
+        DomainState::Paused => gettext("Paused"),
+        DomainState::ShuttingDown => gettext("Shutting down"),
+        DomainState::Shutoff => gettext("Shut off"),
+        DomainState::Crashed => gettext("Crashed"),
+        DomainState::Suspended => gettext("Suspended"),
+        DomainState::NoState => gettext("Unknown"),
+    }
+}
+
+impl DomainObject {
+    pub fn new(conn: ConnId, conn_label: &str, info: &DomainInfo) -> Self {
+        let o: Self = glib::Object::builder()
+            .property("conn-id", conn)
+            .property("conn-label", conn_label)
+            .build();
+        o.apply(info);
+        o
+    }
+
+    /// Copies `info` in, touching only properties whose value changed (each set notifies
+    /// the bound row widgets).
+    pub fn apply(&self, info: &DomainInfo) {
+        if self.uuid() != info.uuid {
+            self.set_uuid(info.uuid.clone());
+        }
+        if self.name() != info.name {
+            self.set_name(info.name.clone());
+        }
+        let title = info.title.clone().unwrap_or_default();
+        if self.title() != title {
+            self.set_title(title);
+        }
+        if self.imp().state.get() != Some(info.state) {
+            self.imp().state.set(Some(info.state));
+            self.set_state_label(state_label(info.state));
+            self.set_active(info.state.is_active());
+            self.set_paused(matches!(info.state, DomainState::Paused | DomainState::Suspended));
+        }
+    }
+
+    pub fn state(&self) -> DomainState {
+        self.imp().state.get().unwrap_or(DomainState::NoState)
+    }
+}

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//! GSettings access that degrades gracefully: a development run without the installed
+//! schema (plain `cargo run`) uses defaults instead of aborting, as `gio::Settings::new`
+//! would.
+
+use gtk::gio;
+use gtk::prelude::*;
+
+/// The schema id is the same for release and `.Devel` builds (one schema, one path).
+const SCHEMA_ID: &str = "org.vireo.Vireo";
+
+fn settings() -> Option<gio::Settings> {
+    let source = gio::SettingsSchemaSource::default()?;
+    let schema = source.lookup(SCHEMA_ID, true)?;
+    Some(gio::Settings::new_full(&schema, None::<&gio::SettingsBackend>, None))
+}
+
+/// (width, height, maximized) of the main window.
+pub fn window_geometry() -> (i32, i32, bool) {
+    match settings() {
+        Some(s) => (s.int("window-width"), s.int("window-height"), s.boolean("window-maximized")),
+        None => (1000, 700, false),
+    }
+}
+
+pub fn save_window_geometry(win: &impl IsA<gtk::Window>) {
+    let Some(s) = settings() else { return };
+    let win = win.as_ref();
+    let (w, h) = win.default_size();
+    let _ = s.set_int("window-width", w);
+    let _ = s.set_int("window-height", h);
+    let _ = s.set_boolean("window-maximized", win.is_maximized());
+}
+
+/// Saved connection URIs (empty without a schema).
+pub fn saved_connections() -> Vec<String> {
+    settings()
+        .map(|s| s.strv("connections").iter().map(|g| g.to_string()).collect())
+        .unwrap_or_default()
+}
