@@ -65,7 +65,14 @@ mod tests {
 
     #[test]
     fn repeated_connect() {
-        let o = parse(["--connect", "qemu:///system", "-c", "test:///default", "--connect=qemu:///system"]).unwrap();
+        let o = parse([
+            "--connect",
+            "qemu:///system",
+            "-c",
+            "test:///default",
+            "--connect=qemu:///system",
+        ])
+        .unwrap();
         assert_eq!(o.connect, ["qemu:///system", "test:///default"]);
     }
 

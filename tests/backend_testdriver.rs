@@ -14,7 +14,13 @@ use vireo::backend::{Action, BackendEvent, Command, ConnId, ConnState, DomainSta
 const T: Duration = Duration::from_secs(10);
 
 fn act(h: &mut Harness, id: ConnId, uuid: &str, action: Action) -> BackendEvent {
-    h.backend.send(id, Command::Lifecycle { uuid: uuid.to_string(), action });
+    h.backend.send(
+        id,
+        Command::Lifecycle {
+            uuid: uuid.to_string(),
+            action,
+        },
+    );
     h.wait_for(&format!("{action:?} result"), T, |e| {
         matches!(e, BackendEvent::ActionDone { action: a, .. } | BackendEvent::ActionFailed { action: a, .. } if *a == action)
     })
@@ -22,9 +28,19 @@ fn act(h: &mut Harness, id: ConnId, uuid: &str, action: Action) -> BackendEvent 
 
 /// Applies `action`, expects success, then the lifecycle event `expect` and a row update
 /// with `state`.
-fn act_expect(h: &mut Harness, id: ConnId, uuid: &str, action: Action, expect: LifecycleEvent, state: DomainState) {
+fn act_expect(
+    h: &mut Harness,
+    id: ConnId,
+    uuid: &str,
+    action: Action,
+    expect: LifecycleEvent,
+    state: DomainState,
+) {
     let r = act(h, id, uuid, action);
-    assert!(matches!(r, BackendEvent::ActionDone { .. }), "{action:?} failed: {r:?}");
+    assert!(
+        matches!(r, BackendEvent::ActionDone { .. }),
+        "{action:?} failed: {r:?}"
+    );
     h.wait_for(&format!("{expect:?} event after {action:?}"), T, |e| {
         matches!(e, BackendEvent::Lifecycle { event, .. } if event.uuid == uuid && event.event == expect)
     });
@@ -41,7 +57,13 @@ fn lists_the_default_test_connection() {
     assert_eq!(doms[0].name, "test");
     assert_eq!(doms[0].state, DomainState::Running);
     assert!(doms[0].persistent);
-    assert!(h.seen.iter().any(|e| matches!(e, BackendEvent::State { state: ConnState::Connected { .. }, .. })));
+    assert!(h.seen.iter().any(|e| matches!(
+        e,
+        BackendEvent::State {
+            state: ConnState::Connected { .. },
+            ..
+        }
+    )));
 }
 
 #[test]
@@ -51,7 +73,14 @@ fn lists_the_testsuite_fixture() {
     let names: Vec<_> = doms.iter().map(|d| d.name.as_str()).collect();
     assert_eq!(
         names,
-        ["test", "test-cdrom", "test-collide", "test-for-virtxml", "test-spice", "test-state-shutoff"],
+        [
+            "test",
+            "test-cdrom",
+            "test-collide",
+            "test-for-virtxml",
+            "test-spice",
+            "test-state-shutoff"
+        ],
         "sorted by name"
     );
     let by = |n: &str| doms.iter().find(|d| d.name == n).unwrap();
@@ -65,19 +94,77 @@ fn every_lifecycle_command_produces_its_event() {
     let mut h = Harness::new();
     let (id, doms) = h.open_listed(&common::private_node("lifecycle", 1));
     let uuid = doms[0].uuid.clone();
-    act_expect(&mut h, id, &uuid, Action::Pause, LifecycleEvent::Suspended, DomainState::Paused);
-    act_expect(&mut h, id, &uuid, Action::Resume, LifecycleEvent::Resumed, DomainState::Running);
-    act_expect(&mut h, id, &uuid, Action::Shutdown, LifecycleEvent::Stopped, DomainState::Shutoff);
-    act_expect(&mut h, id, &uuid, Action::Start, LifecycleEvent::Started, DomainState::Running);
-    act_expect(&mut h, id, &uuid, Action::ManagedSave, LifecycleEvent::Stopped, DomainState::Shutoff);
+    act_expect(
+        &mut h,
+        id,
+        &uuid,
+        Action::Pause,
+        LifecycleEvent::Suspended,
+        DomainState::Paused,
+    );
+    act_expect(
+        &mut h,
+        id,
+        &uuid,
+        Action::Resume,
+        LifecycleEvent::Resumed,
+        DomainState::Running,
+    );
+    act_expect(
+        &mut h,
+        id,
+        &uuid,
+        Action::Shutdown,
+        LifecycleEvent::Stopped,
+        DomainState::Shutoff,
+    );
+    act_expect(
+        &mut h,
+        id,
+        &uuid,
+        Action::Start,
+        LifecycleEvent::Started,
+        DomainState::Running,
+    );
+    act_expect(
+        &mut h,
+        id,
+        &uuid,
+        Action::ManagedSave,
+        LifecycleEvent::Stopped,
+        DomainState::Shutoff,
+    );
     // The saved image is recorded (the next start restores it).
     assert!(
-        h.seen.iter().rev().any(|e| matches!(e, BackendEvent::DomainUpdated { info, .. } if info.has_managed_save)),
+        h.seen.iter().rev().any(
+            |e| matches!(e, BackendEvent::DomainUpdated { info, .. } if info.has_managed_save)
+        ),
         "managed save image not reported"
     );
-    act_expect(&mut h, id, &uuid, Action::Start, LifecycleEvent::Started, DomainState::Running);
-    act_expect(&mut h, id, &uuid, Action::ForceOff, LifecycleEvent::Stopped, DomainState::Shutoff);
-    act_expect(&mut h, id, &uuid, Action::Start, LifecycleEvent::Started, DomainState::Running);
+    act_expect(
+        &mut h,
+        id,
+        &uuid,
+        Action::Start,
+        LifecycleEvent::Started,
+        DomainState::Running,
+    );
+    act_expect(
+        &mut h,
+        id,
+        &uuid,
+        Action::ForceOff,
+        LifecycleEvent::Stopped,
+        DomainState::Shutoff,
+    );
+    act_expect(
+        &mut h,
+        id,
+        &uuid,
+        Action::Start,
+        LifecycleEvent::Started,
+        DomainState::Running,
+    );
     // The test driver emits no event for reboot and reset (QEMU does: see
     // backend_qemu.rs); here they must at least succeed and leave the guest running.
     for a in [Action::Reboot, Action::Reset] {
@@ -97,11 +184,32 @@ fn a_bad_uri_is_refused_with_a_reason() {
     assert_eq!(err.kind, ErrorKind::InvalidUri);
     assert!(err.message.contains("/sytem"), "{}", err.message);
     // A well-formed URI that libvirt refuses: the test driver with a missing file.
-    let id = h.backend.open("test:///nonexistent/vireo-node.xml").unwrap();
-    let ev = h.wait_for("failed state", T, |e| matches!(e, BackendEvent::State { state: ConnState::Failed(_), .. }));
-    let BackendEvent::State { conn, state: ConnState::Failed(e) } = ev else { unreachable!() };
+    let id = h
+        .backend
+        .open("test:///nonexistent/vireo-node.xml")
+        .unwrap();
+    let ev = h.wait_for("failed state", T, |e| {
+        matches!(
+            e,
+            BackendEvent::State {
+                state: ConnState::Failed(_),
+                ..
+            }
+        )
+    });
+    let BackendEvent::State {
+        conn,
+        state: ConnState::Failed(e),
+    } = ev
+    else {
+        unreachable!()
+    };
     assert_eq!(conn, id);
-    assert!(e.message.contains("/nonexistent/vireo-node.xml"), "libvirt's message kept: {}", e.message);
+    assert!(
+        e.message.contains("/nonexistent/vireo-node.xml"),
+        "libvirt's message kept: {}",
+        e.message
+    );
     assert!(e.code.is_some());
 }
 
@@ -109,10 +217,21 @@ fn a_bad_uri_is_refused_with_a_reason() {
 fn unknown_domain_is_not_found_with_libvirts_message() {
     let mut h = Harness::new();
     let (id, _) = h.open_listed(&common::private_node("unknown", 1));
-    let r = act(&mut h, id, "00000000-0000-4000-8000-00000000dead", Action::Start);
-    let BackendEvent::ActionFailed { error, .. } = r else { panic!("expected failure: {r:?}") };
+    let r = act(
+        &mut h,
+        id,
+        "00000000-0000-4000-8000-00000000dead",
+        Action::Start,
+    );
+    let BackendEvent::ActionFailed { error, .. } = r else {
+        panic!("expected failure: {r:?}")
+    };
     assert_eq!(error.kind, ErrorKind::NotFound, "{error:?}");
-    assert!(error.message.to_lowercase().contains("domain"), "{}", error.message);
+    assert!(
+        error.message.to_lowercase().contains("domain"),
+        "{}",
+        error.message
+    );
     assert_eq!(error.code, Some(virt::sys::VIR_ERR_NO_DOMAIN as i32));
 }
 
@@ -121,12 +240,20 @@ fn resume_of_a_running_guest_is_invalid_state() {
     let mut h = Harness::new();
     let (id, doms) = h.open_listed(&common::private_node("resume", 1));
     let r = act(&mut h, id, &doms[0].uuid, Action::Resume);
-    let BackendEvent::ActionFailed { error, .. } = r else { panic!("expected failure: {r:?}") };
+    let BackendEvent::ActionFailed { error, .. } = r else {
+        panic!("expected failure: {r:?}")
+    };
     assert_eq!(error.kind, ErrorKind::InvalidState, "{error:?}");
-    assert!(error.message.contains("not paused"), "libvirt's own words: {}", error.message);
+    assert!(
+        error.message.contains("not paused"),
+        "libvirt's own words: {}",
+        error.message
+    );
     // Starting a running guest is the same kind of mistake.
     let r = act(&mut h, id, &doms[0].uuid, Action::Start);
-    let BackendEvent::ActionFailed { error, .. } = r else { panic!("expected failure: {r:?}") };
+    let BackendEvent::ActionFailed { error, .. } = r else {
+        panic!("expected failure: {r:?}")
+    };
     assert_eq!(error.kind, ErrorKind::InvalidState, "{error:?}");
 }
 

@@ -45,13 +45,22 @@ pub enum Command {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ConnState {
     Connecting,
-    Connected { hostname: String, lib_version: String },
+    Connected {
+        hostname: String,
+        lib_version: String,
+    },
     /// The first connection attempt failed; no automatic retry (the user retries).
     Failed(BackendError),
     /// The connection was up and went away; a reconnect follows.
-    Lost { reason: String },
+    Lost {
+        reason: String,
+    },
     /// Waiting `delay` before reconnect attempt number `attempt`.
-    Reconnecting { attempt: u32, delay: Duration, last_error: Option<BackendError> },
+    Reconnecting {
+        attempt: u32,
+        delay: Duration,
+        last_error: Option<BackendError>,
+    },
     /// Closed on request.
     Disconnected,
 }
@@ -59,20 +68,47 @@ pub enum ConnState {
 /// Everything a connection reports.
 #[derive(Debug, Clone)]
 pub enum BackendEvent {
-    State { conn: ConnId, state: ConnState },
+    State {
+        conn: ConnId,
+        state: ConnState,
+    },
     /// The full, name-sorted domain list (after connecting and on [`Command::Refresh`]).
-    Domains { conn: ConnId, domains: Vec<DomainInfo> },
+    Domains {
+        conn: ConnId,
+        domains: Vec<DomainInfo>,
+    },
     /// One domain's fresh data (after one of its events).
-    DomainUpdated { conn: ConnId, info: DomainInfo },
+    DomainUpdated {
+        conn: ConnId,
+        info: DomainInfo,
+    },
     /// A domain no longer exists on this connection.
-    DomainRemoved { conn: ConnId, uuid: String },
+    DomainRemoved {
+        conn: ConnId,
+        uuid: String,
+    },
     /// A libvirt lifecycle event, as libvirt sent it.
-    Lifecycle { conn: ConnId, event: DomainEvent },
+    Lifecycle {
+        conn: ConnId,
+        event: DomainEvent,
+    },
     /// A lifecycle action returned without error (the state changes with the event).
-    ActionDone { conn: ConnId, uuid: String, action: Action },
-    ActionFailed { conn: ConnId, uuid: String, action: Action, error: BackendError },
+    ActionDone {
+        conn: ConnId,
+        uuid: String,
+        action: Action,
+    },
+    ActionFailed {
+        conn: ConnId,
+        uuid: String,
+        action: Action,
+        error: BackendError,
+    },
     /// A refresh failed for a reason other than a lost connection.
-    RefreshFailed { conn: ConnId, error: BackendError },
+    RefreshFailed {
+        conn: ConnId,
+        error: BackendError,
+    },
 }
 
 struct Live {
@@ -96,7 +132,10 @@ impl Worker {
     }
 
     fn state(&self, state: ConnState) {
-        self.emit(BackendEvent::State { conn: self.id, state });
+        self.emit(BackendEvent::State {
+            conn: self.id,
+            state,
+        });
     }
 
     pub fn run(self) {
@@ -117,7 +156,9 @@ impl Worker {
         }
         loop {
             let cmd = match retry {
-                Some((_, when)) => self.rx.recv_timeout(when.saturating_duration_since(Instant::now())),
+                Some((_, when)) => self
+                    .rx
+                    .recv_timeout(when.saturating_duration_since(Instant::now())),
                 None => self.rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
             };
             match cmd {
@@ -133,7 +174,11 @@ impl Worker {
                         Err(e) => {
                             let next = attempt + 1;
                             let delay = self.backoff.delay(next);
-                            self.state(ConnState::Reconnecting { attempt: next, delay, last_error: Some(e) });
+                            self.state(ConnState::Reconnecting {
+                                attempt: next,
+                                delay,
+                                last_error: Some(e),
+                            });
                             retry = Some((next, Instant::now() + delay));
                         }
                     }
@@ -164,17 +209,31 @@ impl Worker {
                     }
                     self.refresh(&mut live, &mut retry);
                 }
-                Ok(Command::RefreshDomain(uuid)) => self.refresh_domain(&mut live, &mut retry, &uuid),
+                Ok(Command::RefreshDomain(uuid)) => {
+                    self.refresh_domain(&mut live, &mut retry, &uuid)
+                }
                 Ok(Command::Lifecycle { uuid, action }) => {
                     let result = match &live {
                         Some(l) => domain::apply(&l.conn, &uuid, action),
-                        None => Err(BackendError::new(ErrorKind::ConnectionLost, "not connected")),
+                        None => Err(BackendError::new(
+                            ErrorKind::ConnectionLost,
+                            "not connected",
+                        )),
                     };
                     match result {
-                        Ok(()) => self.emit(BackendEvent::ActionDone { conn: self.id, uuid, action }),
+                        Ok(()) => self.emit(BackendEvent::ActionDone {
+                            conn: self.id,
+                            uuid,
+                            action,
+                        }),
                         Err(error) => {
                             let lost = error.kind == ErrorKind::ConnectionLost && live.is_some();
-                            self.emit(BackendEvent::ActionFailed { conn: self.id, uuid, action, error: error.clone() });
+                            self.emit(BackendEvent::ActionFailed {
+                                conn: self.id,
+                                uuid,
+                                action,
+                                error: error.clone(),
+                            });
                             if lost {
                                 self.lose(&mut live, &mut retry, error.message);
                             }
@@ -213,8 +272,14 @@ impl Worker {
         events::enable_keepalive(&conn, 5, 3);
         let hostname = conn.hostname().unwrap_or_default();
         let lib_version = conn.lib_version().map(format_version).unwrap_or_default();
-        self.state(ConnState::Connected { hostname, lib_version });
-        Ok(Live { conn, lifecycle_ids })
+        self.state(ConnState::Connected {
+            hostname,
+            lib_version,
+        });
+        Ok(Live {
+            conn,
+            lifecycle_ids,
+        })
     }
 
     fn lose(&self, live: &mut Option<Live>, retry: &mut Option<(u32, Instant)>, reason: String) {
@@ -223,29 +288,51 @@ impl Worker {
         }
         self.state(ConnState::Lost { reason });
         let delay = self.backoff.delay(1);
-        self.state(ConnState::Reconnecting { attempt: 1, delay, last_error: None });
+        self.state(ConnState::Reconnecting {
+            attempt: 1,
+            delay,
+            last_error: None,
+        });
         *retry = Some((1, Instant::now() + delay));
     }
 
     fn refresh(&self, live: &mut Option<Live>, retry: &mut Option<(u32, Instant)>) {
         let Some(l) = live else { return };
         match domain::list(&l.conn) {
-            Ok(domains) => self.emit(BackendEvent::Domains { conn: self.id, domains }),
+            Ok(domains) => self.emit(BackendEvent::Domains {
+                conn: self.id,
+                domains,
+            }),
             Err(e) if e.kind == ErrorKind::ConnectionLost => self.lose(live, retry, e.message),
-            Err(error) => self.emit(BackendEvent::RefreshFailed { conn: self.id, error }),
+            Err(error) => self.emit(BackendEvent::RefreshFailed {
+                conn: self.id,
+                error,
+            }),
         }
     }
 
-    fn refresh_domain(&self, live: &mut Option<Live>, retry: &mut Option<(u32, Instant)>, uuid: &str) {
+    fn refresh_domain(
+        &self,
+        live: &mut Option<Live>,
+        retry: &mut Option<(u32, Instant)>,
+        uuid: &str,
+    ) {
         let Some(l) = live else { return };
         let result = domain::lookup(&l.conn, uuid).and_then(|d| domain::info_of(&d));
         match result {
-            Ok(info) => self.emit(BackendEvent::DomainUpdated { conn: self.id, info }),
-            Err(e) if e.kind == ErrorKind::NotFound => {
-                self.emit(BackendEvent::DomainRemoved { conn: self.id, uuid: uuid.to_string() })
-            }
+            Ok(info) => self.emit(BackendEvent::DomainUpdated {
+                conn: self.id,
+                info,
+            }),
+            Err(e) if e.kind == ErrorKind::NotFound => self.emit(BackendEvent::DomainRemoved {
+                conn: self.id,
+                uuid: uuid.to_string(),
+            }),
             Err(e) if e.kind == ErrorKind::ConnectionLost => self.lose(live, retry, e.message),
-            Err(error) => self.emit(BackendEvent::RefreshFailed { conn: self.id, error }),
+            Err(error) => self.emit(BackendEvent::RefreshFailed {
+                conn: self.id,
+                error,
+            }),
         }
     }
 }

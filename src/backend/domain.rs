@@ -40,7 +40,10 @@ impl DomainState {
 
     /// Whether the guest has a running QEMU process (and so can be shut down, paused, …).
     pub fn is_active(self) -> bool {
-        !matches!(self, DomainState::Shutoff | DomainState::Crashed | DomainState::NoState)
+        !matches!(
+            self,
+            DomainState::Shutoff | DomainState::Crashed | DomainState::NoState
+        )
     }
 
     /// English label; the UI has its own translated wording.

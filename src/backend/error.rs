@@ -91,9 +91,11 @@ fn classify(code: ErrorNumberEnum, message: &str) -> ErrorKind {
         | E::NoDomainBackup
         | E::NoNetworkPort
         | E::NoHostname => ErrorKind::NotFound,
-        E::AuthFailed | E::AuthCancelled | E::AuthUnavailable | E::AccessDenied | E::OperationDenied => {
-            ErrorKind::Denied
-        }
+        E::AuthFailed
+        | E::AuthCancelled
+        | E::AuthUnavailable
+        | E::AccessDenied
+        | E::OperationDenied => ErrorKind::Denied,
         E::NoConnect | E::InvalidConn | E::Rpc | E::SystemError | E::NoClient => {
             // libvirt reports an unknown driver scheme as NO_CONNECT too; we check the URI
             // ourselves before opening, so what reaches here is really a dead or missing
@@ -105,9 +107,12 @@ fn classify(code: ErrorNumberEnum, message: &str) -> ErrorKind {
                 ErrorKind::ConnectionLost
             }
         }
-        E::XmlError | E::XmlDetail | E::InvalidArg | E::ConfigUnsupported | E::XmlInvalidSchema | E::InvalidDomain => {
-            ErrorKind::InvalidConfig
-        }
+        E::XmlError
+        | E::XmlDetail
+        | E::InvalidArg
+        | E::ConfigUnsupported
+        | E::XmlInvalidSchema
+        | E::InvalidDomain => ErrorKind::InvalidConfig,
         E::NoSupport | E::ArgumentUnsupported => ErrorKind::Unsupported,
         E::OperationInvalid => ErrorKind::InvalidState,
         _ => ErrorKind::OperationFailed,

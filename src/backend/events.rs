@@ -121,7 +121,12 @@ unsafe extern "C" fn lifecycle_trampoline(
     0
 }
 
-unsafe fn deliver(dom: sys::virDomainPtr, event: LifecycleEvent, detail: c_int, opaque: *mut c_void) {
+unsafe fn deliver(
+    dom: sys::virDomainPtr,
+    event: LifecycleEvent,
+    detail: c_int,
+    opaque: *mut c_void,
+) {
     // SAFETY: opaque is the Box<LifecycleFn> we registered; libvirt keeps it alive until
     // it calls `free_lifecycle`.
     let f = unsafe { &*(opaque as *const LifecycleFn) };
@@ -133,12 +138,21 @@ unsafe fn deliver(dom: sys::virDomainPtr, event: LifecycleEvent, detail: c_int, 
         String::new()
     };
     let name = unsafe { cstr(sys::virDomainGetName(dom)) };
-    let ev = DomainEvent { uuid, name, event, detail };
+    let ev = DomainEvent {
+        uuid,
+        name,
+        event,
+        detail,
+    };
     // A panic must not unwind into C.
     let _ = catch_unwind(AssertUnwindSafe(|| f(ev)));
 }
 
-unsafe extern "C" fn reboot_trampoline(conn: sys::virConnectPtr, dom: sys::virDomainPtr, opaque: *mut c_void) {
+unsafe extern "C" fn reboot_trampoline(
+    conn: sys::virConnectPtr,
+    dom: sys::virDomainPtr,
+    opaque: *mut c_void,
+) {
     // A reboot is reported as a lifecycle event with our own event type.
     unsafe { deliver(dom, LifecycleEvent::Rebooted, 0, opaque) };
     let _ = conn;
@@ -149,7 +163,11 @@ unsafe extern "C" fn free_lifecycle(opaque: *mut c_void) {
     drop(unsafe { Box::from_raw(opaque as *mut LifecycleFn) });
 }
 
-unsafe extern "C" fn close_trampoline(_conn: sys::virConnectPtr, reason: c_int, opaque: *mut c_void) {
+unsafe extern "C" fn close_trampoline(
+    _conn: sys::virConnectPtr,
+    reason: c_int,
+    opaque: *mut c_void,
+) {
     // SAFETY: opaque is the Box<CloseFn> registered in `register_close`.
     let f = unsafe { &*(opaque as *const CloseFn) };
     let _ = catch_unwind(AssertUnwindSafe(|| f(CloseReason::from_raw(reason))));
@@ -162,8 +180,15 @@ unsafe extern "C" fn free_close(opaque: *mut c_void) {
 
 /// Registers `f` for lifecycle (and reboot) events of every domain of `conn`. Returns
 /// libvirt's callback ids for [`deregister_lifecycle`].
-pub fn register_lifecycle(conn: &Connect, f: impl Fn(DomainEvent) + Send + Sync + Clone + 'static) -> Result<Vec<c_int>> {
-    let mut ids = vec![register_one(conn, sys::VIR_DOMAIN_EVENT_ID_LIFECYCLE, Box::new(f.clone()))?];
+pub fn register_lifecycle(
+    conn: &Connect,
+    f: impl Fn(DomainEvent) + Send + Sync + Clone + 'static,
+) -> Result<Vec<c_int>> {
+    let mut ids = vec![register_one(
+        conn,
+        sys::VIR_DOMAIN_EVENT_ID_LIFECYCLE,
+        Box::new(f.clone()),
+    )?];
     match register_one(conn, sys::VIR_DOMAIN_EVENT_ID_REBOOT, Box::new(f)) {
         Ok(id) => ids.push(id),
         Err(e) => log::debug!("no reboot events: {e}"),
@@ -174,7 +199,13 @@ pub fn register_lifecycle(conn: &Connect, f: impl Fn(DomainEvent) + Send + Sync 
 fn register_one(conn: &Connect, event_id: sys::virDomainEventID, f: LifecycleFn) -> Result<c_int> {
     let boxed: Box<LifecycleFn> = Box::new(f);
     let opaque = Box::into_raw(boxed) as *mut c_void;
-    type LifecycleCb = unsafe extern "C" fn(sys::virConnectPtr, sys::virDomainPtr, c_int, c_int, *mut c_void) -> c_int;
+    type LifecycleCb = unsafe extern "C" fn(
+        sys::virConnectPtr,
+        sys::virDomainPtr,
+        c_int,
+        c_int,
+        *mut c_void,
+    ) -> c_int;
     type GenericCb = unsafe extern "C" fn(sys::virConnectPtr, sys::virDomainPtr, *mut c_void);
     // SAFETY: libvirt calls the generic callback with the signature that matches the event
     // id; for VIR_DOMAIN_EVENT_ID_LIFECYCLE that is `LifecycleCb` (libvirt's own
@@ -218,11 +249,21 @@ pub fn deregister_lifecycle(conn: &Connect, ids: &[c_int]) -> Result<()> {
 }
 
 /// Registers `f` to be told when `conn` closes. One per connection.
-pub fn register_close(conn: &Connect, f: impl Fn(CloseReason) + Send + Sync + 'static) -> Result<()> {
+pub fn register_close(
+    conn: &Connect,
+    f: impl Fn(CloseReason) + Send + Sync + 'static,
+) -> Result<()> {
     let boxed: Box<CloseFn> = Box::new(Box::new(f));
     let opaque = Box::into_raw(boxed) as *mut c_void;
     // SAFETY: as above.
-    let rc = unsafe { sys::virConnectRegisterCloseCallback(conn.as_ptr(), Some(close_trampoline), opaque, Some(free_close)) };
+    let rc = unsafe {
+        sys::virConnectRegisterCloseCallback(
+            conn.as_ptr(),
+            Some(close_trampoline),
+            opaque,
+            Some(free_close),
+        )
+    };
     if rc < 0 {
         let err = last_error();
         unsafe { free_close(opaque) };
@@ -234,7 +275,8 @@ pub fn register_close(conn: &Connect, f: impl Fn(CloseReason) + Send + Sync + 's
 /// Removes the close callback (before we close the connection ourselves).
 pub fn unregister_close(conn: &Connect) -> Result<()> {
     // SAFETY: valid connection; the callback pointer identifies our registration.
-    if unsafe { sys::virConnectUnregisterCloseCallback(conn.as_ptr(), Some(close_trampoline)) } < 0 {
+    if unsafe { sys::virConnectUnregisterCloseCallback(conn.as_ptr(), Some(close_trampoline)) } < 0
+    {
         return Err(last_error());
     }
     Ok(())

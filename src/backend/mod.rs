@@ -87,8 +87,12 @@ impl Backend {
             rx,
             backoff: self.backoff,
         };
-        runtime::spawn_named(format!("vireo-conn-{id}"), move || worker.run())
-            .map_err(|e| BackendError::new(ErrorKind::OperationFailed, format!("cannot start a worker thread: {e}")))?;
+        runtime::spawn_named(format!("vireo-conn-{id}"), move || worker.run()).map_err(|e| {
+            BackendError::new(
+                ErrorKind::OperationFailed,
+                format!("cannot start a worker thread: {e}"),
+            )
+        })?;
         self.conns.insert(id, Handle { uri: parsed, tx });
         Ok(id)
     }
@@ -96,7 +100,9 @@ impl Backend {
     /// Sends a command to a connection's worker. Returns false if there is no such
     /// connection (closed or never opened).
     pub fn send(&self, conn: ConnId, cmd: Command) -> bool {
-        self.conns.get(&conn).is_some_and(|h| h.tx.send(cmd).is_ok())
+        self.conns
+            .get(&conn)
+            .is_some_and(|h| h.tx.send(cmd).is_ok())
     }
 
     /// Closes a connection; its worker reports `Disconnected` and ends.

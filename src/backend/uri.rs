@@ -11,8 +11,24 @@ use super::error::{BackendError, ErrorKind, Result};
 
 /// Drivers libvirt ships that a VM manager can talk to.
 const DRIVERS: &[&str] = &[
-    "qemu", "test", "lxc", "xen", "libxl", "ch", "vbox", "vmwareplayer", "vmwarews", "vmwarefusion",
-    "esx", "gsx", "vpx", "hyperv", "bhyve", "openvz", "vz", "parallels",
+    "qemu",
+    "test",
+    "lxc",
+    "xen",
+    "libxl",
+    "ch",
+    "vbox",
+    "vmwareplayer",
+    "vmwarews",
+    "vmwarefusion",
+    "esx",
+    "gsx",
+    "vpx",
+    "hyperv",
+    "bhyve",
+    "openvz",
+    "vz",
+    "parallels",
 ];
 /// Transports of the remote driver.
 const TRANSPORTS: &[&str] = &["tls", "tcp", "unix", "ssh", "libssh", "libssh2", "ext"];
@@ -42,18 +58,25 @@ impl ConnectionUri {
             return Err(bad("the URI is empty".into()));
         }
         let Some((scheme, rest)) = text.split_once("://") else {
-            return Err(bad(format!("'{text}' is not a URI: expected driver://[host]/path, e.g. qemu:///system")));
+            return Err(bad(format!(
+                "'{text}' is not a URI: expected driver://[host]/path, e.g. qemu:///system"
+            )));
         };
         let (driver, transport) = match scheme.split_once('+') {
             Some((d, t)) => (d, Some(t)),
             None => (scheme, None),
         };
         if !DRIVERS.contains(&driver) {
-            return Err(bad(format!("unknown hypervisor driver '{driver}' in '{text}'")));
+            return Err(bad(format!(
+                "unknown hypervisor driver '{driver}' in '{text}'"
+            )));
         }
         if let Some(t) = transport {
             if !TRANSPORTS.contains(&t) {
-                return Err(bad(format!("unknown transport '{t}' in '{text}' (expected one of {})", TRANSPORTS.join(", "))));
+                return Err(bad(format!(
+                    "unknown transport '{t}' in '{text}' (expected one of {})",
+                    TRANSPORTS.join(", ")
+                )));
             }
         }
         let (rest, query) = match rest.split_once('?') {
@@ -77,30 +100,50 @@ impl ConnectionUri {
         if user.is_some() && host.is_none() {
             return Err(bad(format!("'{text}' names a user but no host")));
         }
-        if transport.is_some() && host.is_none() && transport != Some("unix") && transport != Some("ext") {
-            return Err(bad(format!("'{text}' uses a remote transport but names no host")));
+        if transport.is_some()
+            && host.is_none()
+            && transport != Some("unix")
+            && transport != Some("ext")
+        {
+            return Err(bad(format!(
+                "'{text}' uses a remote transport but names no host"
+            )));
         }
         if let Some(h) = &host {
-            if !h.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':' | '[' | ']')) {
+            if !h.chars().all(|c| {
+                c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | ':' | '[' | ']')
+            }) {
                 return Err(bad(format!("'{h}' is not a valid host name")));
             }
         }
         match driver {
             "qemu" | "lxc" | "ch" | "vbox" | "bhyve" | "openvz" | "vz" | "libxl" | "xen" => {
                 let ok = match driver {
-                    "qemu" => matches!(path.as_str(), "/system" | "/session") || path.starts_with("/embed"),
-                    "lxc" | "libxl" | "xen" | "openvz" | "bhyve" => matches!(path.as_str(), "/" | "" | "/system"),
+                    "qemu" => {
+                        matches!(path.as_str(), "/system" | "/session")
+                            || path.starts_with("/embed")
+                    }
+                    "lxc" | "libxl" | "xen" | "openvz" | "bhyve" => {
+                        matches!(path.as_str(), "/" | "" | "/system")
+                    }
                     _ => matches!(path.as_str(), "/system" | "/session"),
                 };
                 if !ok {
-                    let hint = if driver == "qemu" { " (use /system or /session)" } else { "" };
-                    return Err(bad(format!("'{path}' is not a valid path for the {driver} driver{hint}")));
+                    let hint = if driver == "qemu" {
+                        " (use /system or /session)"
+                    } else {
+                        ""
+                    };
+                    return Err(bad(format!(
+                        "'{path}' is not a valid path for the {driver} driver{hint}"
+                    )));
                 }
             }
-            "test" => {
-                if path != "/default" && !(path.starts_with('/') && path.len() > 1) {
-                    return Err(bad(format!("the test driver needs /default or an absolute file path, not '{path}'")));
-                }
+            // /default or an absolute path to a <node> file.
+            "test" if !(path.starts_with('/') && path.len() > 1) => {
+                return Err(bad(format!(
+                    "the test driver needs /default or an absolute file path, not '{path}'"
+                )));
             }
             _ => {}
         }
@@ -122,7 +165,9 @@ impl ConnectionUri {
 
     /// Whether the hypervisor is on another machine.
     pub fn is_remote(&self) -> bool {
-        self.host.as_deref().is_some_and(|h| !matches!(h, "localhost" | "127.0.0.1" | "::1"))
+        self.host
+            .as_deref()
+            .is_some_and(|h| !matches!(h, "localhost" | "127.0.0.1" | "::1"))
     }
 
     /// A human name for the hypervisor side, e.g. "QEMU/KVM", "QEMU/KVM User session",
@@ -169,7 +214,11 @@ fn split_host_port(hostport: &str, text: &str) -> Result<(Option<String>, Option
         let port = match after.strip_prefix(':') {
             Some(p) => Some(parse_port(p, text)?),
             None if after.is_empty() => None,
-            None => return Err(bad(format!("unexpected '{after}' after the host in '{text}'"))),
+            None => {
+                return Err(bad(format!(
+                    "unexpected '{after}' after the host in '{text}'"
+                )))
+            }
         };
         return Ok((Some(format!("[{h}]")), port));
     }
@@ -228,7 +277,8 @@ mod tests {
 
     #[test]
     fn ssh_with_user_and_port() {
-        let u = ConnectionUri::parse("qemu+ssh://admin@host.example.org:2222/system?keyfile=/k").unwrap();
+        let u = ConnectionUri::parse("qemu+ssh://admin@host.example.org:2222/system?keyfile=/k")
+            .unwrap();
         assert_eq!(u.transport.as_deref(), Some("ssh"));
         assert_eq!(u.user.as_deref(), Some("admin"));
         assert_eq!(u.host.as_deref(), Some("host.example.org"));
@@ -236,7 +286,10 @@ mod tests {
         assert_eq!(u.query.as_deref(), Some("keyfile=/k"));
         assert!(u.is_remote());
         assert_eq!(u.host_label().as_deref(), Some("admin@host.example.org"));
-        assert_eq!(u.to_string(), "qemu+ssh://admin@host.example.org:2222/system?keyfile=/k");
+        assert_eq!(
+            u.to_string(),
+            "qemu+ssh://admin@host.example.org:2222/system?keyfile=/k"
+        );
     }
 
     #[test]
@@ -248,7 +301,9 @@ mod tests {
 
     #[test]
     fn test_driver() {
-        assert!(ConnectionUri::parse("test:///default").unwrap().is_embedded());
+        assert!(ConnectionUri::parse("test:///default")
+            .unwrap()
+            .is_embedded());
         assert!(ConnectionUri::parse("test:///tmp/node.xml").is_ok());
         assert!(ConnectionUri::parse("test://").is_err());
     }

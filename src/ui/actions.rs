@@ -27,7 +27,11 @@ pub fn install(win: &adw::ApplicationWindow, sender: &ComponentSender<App>) {
         let input = sender.input_sender().clone();
         a.connect_activate(move |_, param| {
             if let Some(uuid) = param.and_then(|p| p.get::<String>()) {
-                input.emit(AppMsg::Act { uuid, action });
+                // libvirt prints UUIDs in lower case; accept any case from callers.
+                input.emit(AppMsg::Act {
+                    uuid: uuid.to_ascii_lowercase(),
+                    action,
+                });
             }
         });
         win.add_action(&a);
@@ -72,7 +76,9 @@ pub fn install(win: &adw::ApplicationWindow, sender: &ComponentSender<App>) {
             .application_name(gettext("Vireo"))
             .application_icon(crate::config::APP_ID)
             .version(crate::config::VERSION)
-            .comments(gettext("Manage virtual machines on this computer and on remote hosts"))
+            .comments(gettext(
+                "Manage virtual machines on this computer and on remote hosts",
+            ))
             .license_type(gtk::License::Gpl30)
             .developers(vec!["The Vireo developers"])
             .build();

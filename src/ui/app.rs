@@ -26,7 +26,10 @@ pub const EMBEDDED_URI: &str = "test:///default";
 pub enum AppMsg {
     Backend(BackendEvent),
     /// Apply a lifecycle action to the domain with this UUID (force off asks first).
-    Act { uuid: String, action: Action },
+    Act {
+        uuid: String,
+        action: Action,
+    },
     /// Force off after the user confirmed.
     ForceOffConfirmed(String),
     /// Open a connection (`app.connect`).
@@ -63,7 +66,10 @@ pub struct AppWidgets {
 
 impl App {
     fn label_of(&self, conn: ConnId) -> String {
-        self.conns.get(&conn).map(|c| c.label.clone()).unwrap_or_default()
+        self.conns
+            .get(&conn)
+            .map(|c| c.label.clone())
+            .unwrap_or_default()
     }
 
     /// The connection name a row shows under its name: only useful with several
@@ -90,15 +96,19 @@ impl App {
     fn open(&mut self, uri: &str, widgets: &AppWidgets) -> Option<ConnId> {
         match self.backend.open(uri) {
             Ok(id) => {
-                let parsed = self.backend.uri(id).cloned().unwrap_or_else(|| ConnectionUri {
-                    driver: String::new(),
-                    transport: None,
-                    user: None,
-                    host: None,
-                    port: None,
-                    path: String::new(),
-                    query: None,
-                });
+                let parsed = self
+                    .backend
+                    .uri(id)
+                    .cloned()
+                    .unwrap_or_else(|| ConnectionUri {
+                        driver: String::new(),
+                        transport: None,
+                        user: None,
+                        host: None,
+                        port: None,
+                        path: String::new(),
+                        query: None,
+                    });
                 self.conns.insert(id, ConnView::new(&parsed));
                 Some(id)
             }
@@ -138,7 +148,10 @@ impl App {
                     let heading = gettext("Cannot connect to %s").replace("%s", &label);
                     self.toast_error(widgets, heading, err.to_string());
                 }
-                if matches!(state, ConnState::Lost { .. } | ConnState::Disconnected | ConnState::Failed(_)) {
+                if matches!(
+                    state,
+                    ConnState::Lost { .. } | ConnState::Disconnected | ConnState::Failed(_)
+                ) {
                     self.list.remove_conn(conn);
                 }
                 if let Some(c) = self.conns.get_mut(&conn) {
@@ -158,7 +171,10 @@ impl App {
                     self.painted_once = true;
                     let n = self.list.len();
                     self.list.after_next_paint(move || {
-                        eprintln!("vireo-bench: list-painted domains={n} ms={:.1}", super::bench::since_start_ms());
+                        eprintln!(
+                            "vireo-bench: list-painted domains={n} ms={:.1}",
+                            super::bench::since_start_ms()
+                        );
                     });
                 }
             }
@@ -168,13 +184,19 @@ impl App {
             }
             BackendEvent::DomainRemoved { conn, uuid } => self.list.remove(conn, &uuid),
             BackendEvent::Lifecycle { .. } | BackendEvent::ActionDone { .. } => {}
-            BackendEvent::ActionFailed { uuid, action, error, .. } => {
+            BackendEvent::ActionFailed {
+                uuid,
+                action,
+                error,
+                ..
+            } => {
                 let name = self.list.find(&uuid).map(|o| o.name()).unwrap_or(uuid);
                 let heading = status::action_failed_heading(action, &name);
                 self.toast_error(widgets, heading, error.to_string());
             }
             BackendEvent::RefreshFailed { conn, error } => {
-                let heading = gettext("Cannot list the virtual machines of %s").replace("%s", &self.label_of(conn));
+                let heading = gettext("Cannot list the virtual machines of %s")
+                    .replace("%s", &self.label_of(conn));
                 self.toast_error(widgets, heading, error.to_string());
             }
         }
@@ -185,7 +207,9 @@ impl App {
         let (title, subtitle) = status::window_title(&self.conns);
         widgets.title.set_title(&title);
         widgets.title.set_subtitle(&subtitle);
-        widgets.banner.show(status::banner(&self.conns, self.fallback_reason.as_deref()));
+        widgets
+            .banner
+            .show(status::banner(&self.conns, self.fallback_reason.as_deref()));
         let page = status::page(&self.conns, self.list.len(), self.probe.is_some());
         if let Some((icon, heading, body)) = page.status_text() {
             widgets.empty.set_icon_name(Some(icon));
@@ -221,9 +245,15 @@ impl Component for App {
         win
     }
 
-    fn init(options: Options, root: Self::Root, sender: ComponentSender<Self>) -> ComponentParts<Self> {
+    fn init(
+        options: Options,
+        root: Self::Root,
+        sender: ComponentSender<Self>,
+    ) -> ComponentParts<Self> {
         let input = sender.input_sender().clone();
-        let backend = Backend::new(std::sync::Arc::new(move |ev| input.emit(AppMsg::Backend(ev))));
+        let backend = Backend::new(std::sync::Arc::new(move |ev| {
+            input.emit(AppMsg::Backend(ev))
+        }));
 
         let title = adw::WindowTitle::new(&gettext("Vireo"), "");
         let header = adw::HeaderBar::new();
@@ -231,11 +261,13 @@ impl Component for App {
         let refresh = gtk::Button::from_icon_name("view-refresh-symbolic");
         refresh.set_tooltip_text(Some(&gettext("Refresh")));
         refresh.set_action_name(Some("win.refresh"));
+        refresh.update_property(&[gtk::accessible::Property::Label(&gettext("Refresh"))]);
         header.pack_start(&refresh);
         let menu = gtk::MenuButton::new();
         menu.set_icon_name("open-menu-symbolic");
         menu.set_tooltip_text(Some(&gettext("Main Menu")));
         menu.set_primary(true);
+        menu.update_property(&[gtk::accessible::Property::Label(&gettext("Main Menu"))]);
         menu.set_menu_model(Some(&actions::primary_menu()));
         header.pack_end(&menu);
 
@@ -275,14 +307,24 @@ impl Component for App {
             painted_once: false,
             labelled_for: 0,
         };
-        let widgets = AppWidgets { toasts, title, banner, stack, empty };
+        let widgets = AppWidgets {
+            toasts,
+            title,
+            banner,
+            stack,
+            empty,
+        };
 
         let mut uris = options.connect.clone();
         if uris.is_empty() {
             uris = super::settings::saved_connections();
         }
         if uris.is_empty() {
-            model.probe = model.open(SYSTEM_URI, &widgets);
+            // VIREO_SYSTEM_URI: where to look for the system daemon (tests point it at a
+            // socket that does not exist to see the fallback).
+            let system =
+                std::env::var("VIREO_SYSTEM_URI").unwrap_or_else(|_| SYSTEM_URI.to_string());
+            model.probe = model.open(&system, &widgets);
         } else {
             for uri in &uris {
                 model.open(uri, &widgets);
@@ -292,13 +334,23 @@ impl Component for App {
         ComponentParts { model, widgets }
     }
 
-    fn update_with_view(&mut self, widgets: &mut Self::Widgets, msg: AppMsg, sender: ComponentSender<Self>, root: &Self::Root) {
+    fn update_with_view(
+        &mut self,
+        widgets: &mut Self::Widgets,
+        msg: AppMsg,
+        sender: ComponentSender<Self>,
+        root: &Self::Root,
+    ) {
         match msg {
             AppMsg::Backend(ev) => self.on_backend(ev, widgets),
             AppMsg::Act { uuid, action } => match self.list.find(&uuid) {
                 None => {
                     let heading = status::action_failed_heading(action, &uuid);
-                    self.toast_error(widgets, heading, gettext("No virtual machine with this UUID is listed."));
+                    self.toast_error(
+                        widgets,
+                        heading,
+                        gettext("No virtual machine with this UUID is listed."),
+                    );
                 }
                 Some(obj) if action == Action::ForceOff => {
                     let input = sender.input_sender().clone();
@@ -308,18 +360,32 @@ impl Component for App {
                     });
                 }
                 Some(obj) => {
-                    self.backend.send(obj.conn_id(), crate::backend::Command::Lifecycle { uuid, action });
+                    self.backend.send(
+                        obj.conn_id(),
+                        crate::backend::Command::Lifecycle { uuid, action },
+                    );
                 }
             },
             AppMsg::ForceOffConfirmed(uuid) => {
                 if let Some(obj) = self.list.find(&uuid) {
-                    self.backend.send(obj.conn_id(), crate::backend::Command::Lifecycle { uuid, action: Action::ForceOff });
+                    self.backend.send(
+                        obj.conn_id(),
+                        crate::backend::Command::Lifecycle {
+                            uuid,
+                            action: Action::ForceOff,
+                        },
+                    );
                 }
             }
             AppMsg::Open(uri) => {
                 // An explicit connection replaces the embedded fallback.
                 if self.fallback_reason.is_some() {
-                    let embedded: Vec<_> = self.conns.iter().filter(|(_, c)| c.uri == EMBEDDED_URI).map(|(id, _)| *id).collect();
+                    let embedded: Vec<_> = self
+                        .conns
+                        .iter()
+                        .filter(|(_, c)| c.uri == EMBEDDED_URI)
+                        .map(|(id, _)| *id)
+                        .collect();
                     for id in embedded {
                         self.backend.close(id);
                         self.conns.remove(&id);

@@ -12,5 +12,8 @@ pub fn mark_start() {
 }
 
 pub fn since_start_ms() -> f64 {
-    START.get().map(|s| s.elapsed().as_secs_f64() * 1000.0).unwrap_or(0.0)
+    START
+        .get()
+        .map(|s| s.elapsed().as_secs_f64() * 1000.0)
+        .unwrap_or(0.0)
 }

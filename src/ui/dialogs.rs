@@ -2,8 +2,8 @@
 //! Dialogs: the Details dialog of an error (libvirt's message verbatim, selectable so it
 //! can be copied into a bug report) and the confirmation asked before forcing a guest off.
 
-use gettextrs::gettext;
 use adw::prelude::*;
+use gettextrs::gettext;
 
 /// Shows `heading` with libvirt's full `details` text.
 pub fn error_details(parent: &impl IsA<gtk::Window>, heading: &str, details: &str) {
@@ -23,7 +23,11 @@ pub fn error_details(parent: &impl IsA<gtk::Window>, heading: &str, details: &st
 }
 
 /// Asks before pulling the plug on `name`; runs `on_confirm` only on "Force Off".
-pub fn confirm_force_off(parent: &impl IsA<gtk::Window>, name: &str, on_confirm: impl Fn() + 'static) {
+pub fn confirm_force_off(
+    parent: &impl IsA<gtk::Window>,
+    name: &str,
+    on_confirm: impl Fn() + 'static,
+) {
     let heading = gettext("Force Off “%s”?").replace("%s", name);
     let body = gettext(
         "The virtual machine is turned off at once, like pulling its power cord. Anything not saved inside it is lost.",

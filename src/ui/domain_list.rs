@@ -27,7 +27,10 @@ impl DomainList {
     pub fn new() -> Self {
         let store = gio::ListStore::new::<DomainObject>();
         let sorter = gtk::CustomSorter::new(|a, b| {
-            let (Some(a), Some(b)) = (a.downcast_ref::<DomainObject>(), b.downcast_ref::<DomainObject>()) else {
+            let (Some(a), Some(b)) = (
+                a.downcast_ref::<DomainObject>(),
+                b.downcast_ref::<DomainObject>(),
+            ) else {
                 return gtk::Ordering::Equal;
             };
             let by_name = a.name().to_lowercase().cmp(&b.name().to_lowercase());
@@ -45,7 +48,9 @@ impl DomainList {
             }
         });
         factory.connect_bind(|_, item| {
-            let Some(item) = item.downcast_ref::<gtk::ListItem>() else { return };
+            let Some(item) = item.downcast_ref::<gtk::ListItem>() else {
+                return;
+            };
             let (Some(row), Some(obj)) = (
                 item.child().and_downcast::<DomainRow>(),
                 item.item().and_downcast::<DomainObject>(),
@@ -55,7 +60,11 @@ impl DomainList {
             row.bind(&obj);
         });
         factory.connect_unbind(|_, item| {
-            if let Some(row) = item.downcast_ref::<gtk::ListItem>().and_then(|i| i.child()).and_downcast::<DomainRow>() {
+            if let Some(row) = item
+                .downcast_ref::<gtk::ListItem>()
+                .and_then(|i| i.child())
+                .and_downcast::<DomainRow>()
+            {
                 row.unbind();
             }
         });
@@ -63,7 +72,9 @@ impl DomainList {
         let view = gtk::ListView::new(Some(selection), Some(factory));
         view.add_css_class("domain-list");
         view.set_show_separators(true);
-        view.update_property(&[gtk::accessible::Property::Label(&gettextrs::gettext("Virtual machines"))]);
+        view.update_property(&[gtk::accessible::Property::Label(&gettextrs::gettext(
+            "Virtual machines",
+        ))]);
         DomainList {
             store,
             view,
@@ -77,11 +88,16 @@ impl DomainList {
         self.index.len()
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
     /// Applies a full listing of one connection as a diff.
     pub fn replace_conn(&mut self, conn: ConnId, conn_label: &str, domains: &[DomainInfo]) {
         let keep: HashSet<&str> = domains.iter().map(|d| d.uuid.as_str()).collect();
         let before = self.index.len();
-        self.index.retain(|(c, uuid), _| *c != conn || keep.contains(uuid.as_str()));
+        self.index
+            .retain(|(c, uuid), _| *c != conn || keep.contains(uuid.as_str()));
         if self.index.len() != before {
             let index = &self.index;
             self.store.retain(|o| {

@@ -92,9 +92,13 @@ impl DomainObject {
         }
         if self.imp().state.get() != Some(info.state) {
             self.imp().state.set(Some(info.state));
-            self.set_state_label(state_label(info.state));
             self.set_active(info.state.is_active());
-            self.set_paused(matches!(info.state, DomainState::Paused | DomainState::Suspended));
+            self.set_paused(matches!(
+                info.state,
+                DomainState::Paused | DomainState::Suspended
+            ));
+            // Last: rows re-render on this notification and read the flags above.
+            self.set_state_label(state_label(info.state));
         }
     }
 

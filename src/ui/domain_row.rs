@@ -19,8 +19,8 @@ use super::domain_object::DomainObject;
 mod imp {
     use super::*;
 
-    #[derive(Default)]
     pub struct DomainRow {
+        /// Decorative (the state label says the state), so hidden from screen readers.
         pub icon: gtk::Image,
         pub name: gtk::Label,
         pub subtitle: gtk::Label,
@@ -28,6 +28,22 @@ mod imp {
         pub primary: gtk::Button,
         pub menu: gtk::MenuButton,
         pub bound: RefCell<Option<(DomainObject, Vec<glib::SignalHandlerId>)>>,
+    }
+
+    impl Default for DomainRow {
+        fn default() -> Self {
+            DomainRow {
+                icon: glib::Object::builder()
+                    .property("accessible-role", gtk::AccessibleRole::Presentation)
+                    .build(),
+                name: Default::default(),
+                subtitle: Default::default(),
+                state: Default::default(),
+                primary: Default::default(),
+                menu: Default::default(),
+                bound: Default::default(),
+            }
+        }
     }
 
     #[glib::object_subclass]
@@ -137,7 +153,11 @@ impl DomainRow {
         // The title, else the connection's name (useful once several are open; the app
         // clears conn-label while there is only one).
         let title = o.title();
-        let subtitle = if title.is_empty() { o.conn_label() } else { title };
+        let subtitle = if title.is_empty() {
+            o.conn_label()
+        } else {
+            title
+        };
         imp.subtitle.set_label(&subtitle);
         imp.subtitle.set_visible(!subtitle.is_empty());
         imp.state.set_label(&state);
@@ -157,11 +177,23 @@ impl DomainRow {
 
         let uuid = glib::Variant::from(o.uuid());
         let (action, icon, tip) = if o.paused() {
-            ("win.resume-domain", "media-playback-start-symbolic", gettext("Resume"))
+            (
+                "win.resume-domain",
+                "media-playback-start-symbolic",
+                gettext("Resume"),
+            )
         } else if o.active() {
-            ("win.shutdown-domain", "system-shutdown-symbolic", gettext("Shut Down"))
+            (
+                "win.shutdown-domain",
+                "system-shutdown-symbolic",
+                gettext("Shut Down"),
+            )
         } else {
-            ("win.start-domain", "media-playback-start-symbolic", gettext("Start"))
+            (
+                "win.start-domain",
+                "media-playback-start-symbolic",
+                gettext("Start"),
+            )
         };
         imp.primary.set_icon_name(icon);
         imp.primary.set_tooltip_text(Some(&tip));
@@ -170,12 +202,16 @@ impl DomainRow {
         // "Start vm1": a button's name must say what it acts on when read out of context.
         imp.primary
             .update_property(&[gtk::accessible::Property::Label(&format!("{tip} {name}"))]);
-        imp.menu.set_menu_model(Some(&actions_menu(&o.uuid(), o.active(), o.paused())));
-        imp.menu.set_tooltip_text(Some(&gettext("More Actions")));
         imp.menu
-            .update_property(&[gtk::accessible::Property::Label(&gettext("More actions for %s").replace("%s", &name))]);
+            .set_menu_model(Some(&actions_menu(&o.uuid(), o.active(), o.paused())));
+        imp.menu.set_tooltip_text(Some(&gettext("More Actions")));
+        imp.menu.update_property(&[gtk::accessible::Property::Label(
+            &gettext("More actions for %s").replace("%s", &name),
+        )]);
         // What a screen reader says for the row: its name and its state.
-        self.update_property(&[gtk::accessible::Property::Label(&format!("{name}, {state}"))]);
+        self.update_property(&[gtk::accessible::Property::Label(&format!(
+            "{name}, {state}"
+        ))]);
     }
 }
 

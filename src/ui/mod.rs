@@ -25,7 +25,9 @@ use crate::config;
 /// Sets up translations, libadwaita and the application, and runs it until the window
 /// closes. Returns the process exit code.
 pub fn run(options: Options) -> glib::ExitCode {
-    use gettextrs::{bind_textdomain_codeset, bindtextdomain, setlocale, textdomain, LocaleCategory};
+    use gettextrs::{
+        bind_textdomain_codeset, bindtextdomain, setlocale, textdomain, LocaleCategory,
+    };
     setlocale(LocaleCategory::LcAll, "");
     let _ = bindtextdomain(config::GETTEXT_PACKAGE, config::LOCALEDIR);
     let _ = bind_textdomain_codeset(config::GETTEXT_PACKAGE, "UTF-8");
@@ -37,7 +39,9 @@ pub fn run(options: Options) -> glib::ExitCode {
     crate::backend::init();
 
     use gtk::prelude::*;
-    let app = adw::Application::builder().application_id(config::APP_ID).build();
+    let app = adw::Application::builder()
+        .application_id(config::APP_ID)
+        .build();
     // CSS needs the display, which exists from `startup` on (this runs before relm4's
     // startup handler builds the window).
     app.connect_startup(|_| relm4::set_global_css(include_str!("../../resources/style.css")));

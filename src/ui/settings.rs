@@ -12,13 +12,21 @@ const SCHEMA_ID: &str = "org.vireo.Vireo";
 fn settings() -> Option<gio::Settings> {
     let source = gio::SettingsSchemaSource::default()?;
     let schema = source.lookup(SCHEMA_ID, true)?;
-    Some(gio::Settings::new_full(&schema, None::<&gio::SettingsBackend>, None))
+    Some(gio::Settings::new_full(
+        &schema,
+        None::<&gio::SettingsBackend>,
+        None,
+    ))
 }
 
 /// (width, height, maximized) of the main window.
 pub fn window_geometry() -> (i32, i32, bool) {
     match settings() {
-        Some(s) => (s.int("window-width"), s.int("window-height"), s.boolean("window-maximized")),
+        Some(s) => (
+            s.int("window-width"),
+            s.int("window-height"),
+            s.boolean("window-maximized"),
+        ),
         None => (1000, 700, false),
     }
 }
@@ -35,6 +43,11 @@ pub fn save_window_geometry(win: &impl IsA<gtk::Window>) {
 /// Saved connection URIs (empty without a schema).
 pub fn saved_connections() -> Vec<String> {
     settings()
-        .map(|s| s.strv("connections").iter().map(|g| g.to_string()).collect())
+        .map(|s| {
+            s.strv("connections")
+                .iter()
+                .map(|g| g.to_string())
+                .collect()
+        })
         .unwrap_or_default()
 }

@@ -24,7 +24,9 @@ impl ConnView {
     pub fn new(uri: &ConnectionUri) -> Self {
         let base = gettext(uri.hypervisor_label());
         let label = match uri.host_label() {
-            Some(host) => gettext("%1$s on %2$s").replace("%1$s", &base).replace("%2$s", &host),
+            Some(host) => gettext("%1$s on %2$s")
+                .replace("%1$s", &base)
+                .replace("%2$s", &host),
             None => base,
         };
         ConnView {
@@ -54,12 +56,20 @@ pub fn window_title(conns: &BTreeMap<ConnId, ConnView>) -> (String, String) {
     let subtitle = match conns.len() {
         0 => gettext("No connection"),
         1 => {
-            let c = conns.values().next().map(|c| (c.label.clone(), state_text(&c.state)));
+            let c = conns
+                .values()
+                .next()
+                .map(|c| (c.label.clone(), state_text(&c.state)));
             c.map(|(l, s)| format!("{l} — {s}")).unwrap_or_default()
         }
         n => {
-            let up = conns.values().filter(|c| matches!(c.state, ConnState::Connected { .. })).count();
-            gettext("%1$d of %2$d connections up").replace("%1$d", &up.to_string()).replace("%2$d", &n.to_string())
+            let up = conns
+                .values()
+                .filter(|c| matches!(c.state, ConnState::Connected { .. }))
+                .count();
+            gettext("%1$d of %2$d connections up")
+                .replace("%1$d", &up.to_string())
+                .replace("%2$d", &n.to_string())
         }
     };
     (title, subtitle)
@@ -71,13 +81,22 @@ pub fn banner(conns: &BTreeMap<ConnId, ConnView>, fallback_reason: Option<&str>)
     for c in conns.values() {
         match &c.state {
             ConnState::Lost { reason } => {
-                return Some(gettext("Lost the connection to %1$s: %2$s").replace("%1$s", &c.label).replace("%2$s", reason))
+                return Some(
+                    gettext("Lost the connection to %1$s: %2$s")
+                        .replace("%1$s", &c.label)
+                        .replace("%2$s", reason),
+                )
             }
-            ConnState::Reconnecting { attempt, delay, last_error } => {
-                let mut s = gettext("Lost the connection to %1$s. Reconnecting (attempt %2$d, in %3$s s)…")
-                    .replace("%1$s", &c.label)
-                    .replace("%2$d", &attempt.to_string())
-                    .replace("%3$s", &format!("{:.1}", delay.as_secs_f32()));
+            ConnState::Reconnecting {
+                attempt,
+                delay,
+                last_error,
+            } => {
+                let mut s =
+                    gettext("Lost the connection to %1$s. Reconnecting (attempt %2$d, in %3$s s)…")
+                        .replace("%1$s", &c.label)
+                        .replace("%2$d", &attempt.to_string())
+                        .replace("%3$s", &format!("{:.1}", delay.as_secs_f32()));
                 if let Some(e) = last_error {
                     s.push(' ');
                     s.push_str(&e.message);
@@ -85,7 +104,11 @@ pub fn banner(conns: &BTreeMap<ConnId, ConnView>, fallback_reason: Option<&str>)
                 return Some(s);
             }
             ConnState::Failed(e) => {
-                return Some(gettext("Cannot connect to %1$s: %2$s").replace("%1$s", &c.label).replace("%2$s", &e.message))
+                return Some(
+                    gettext("Cannot connect to %1$s: %2$s")
+                        .replace("%1$s", &c.label)
+                        .replace("%2$s", &e.message),
+                )
             }
             _ => {}
         }
@@ -110,7 +133,11 @@ impl Page {
     pub fn status_text(&self) -> Option<(&'static str, String, String)> {
         match self {
             Page::List => None,
-            Page::Connecting => Some(("network-transmit-receive-symbolic", gettext("Connecting…"), String::new())),
+            Page::Connecting => Some((
+                "network-transmit-receive-symbolic",
+                gettext("Connecting…"),
+                String::new(),
+            )),
             Page::NoConnection => Some((
                 "network-offline-symbolic",
                 gettext("No Connection"),
@@ -124,7 +151,9 @@ impl Page {
             Page::Unavailable => Some((
                 "dialog-warning-symbolic",
                 gettext("Not Connected"),
-                gettext("The connection is not available. Vireo keeps trying; see the message above."),
+                gettext(
+                    "The connection is not available. Vireo keeps trying; see the message above.",
+                ),
             )),
         }
     }
@@ -134,13 +163,21 @@ pub fn page(conns: &BTreeMap<ConnId, ConnView>, domains: usize, probing: bool) -
     if domains > 0 {
         return Page::List;
     }
-    if probing || conns.values().any(|c| matches!(c.state, ConnState::Connecting) || (matches!(c.state, ConnState::Connected { .. }) && !c.listed)) {
+    if probing
+        || conns.values().any(|c| {
+            matches!(c.state, ConnState::Connecting)
+                || (matches!(c.state, ConnState::Connected { .. }) && !c.listed)
+        })
+    {
         return Page::Connecting;
     }
     if conns.is_empty() {
         return Page::NoConnection;
     }
-    if conns.values().any(|c| matches!(c.state, ConnState::Connected { .. })) {
+    if conns
+        .values()
+        .any(|c| matches!(c.state, ConnState::Connected { .. }))
+    {
         Page::NoGuests
     } else {
         Page::Unavailable
@@ -197,7 +234,10 @@ impl Banner {
                 }
                 self.widget.set_reveal_child(true);
             }
-            None => self.widget.set_reveal_child(false),
+            None => {
+                self.widget.set_reveal_child(false);
+                self.label.set_label("");
+            }
         }
     }
 }

@@ -4,6 +4,8 @@
 //! its events) while waiting.
 #![allow(dead_code)]
 
+pub mod system;
+
 use std::path::PathBuf;
 use std::sync::mpsc::Receiver;
 use std::time::{Duration, Instant};
@@ -22,12 +24,21 @@ impl Harness {
     pub fn new() -> Self {
         let _ = env_logger::builder().is_test(true).try_init();
         let (sink, rx) = channel_sink();
-        Harness { backend: Backend::new(sink), rx, seen: Vec::new() }
+        Harness {
+            backend: Backend::new(sink),
+            rx,
+            seen: Vec::new(),
+        }
     }
 
     /// Pumps GLib and the event channel until `pred` matches an event (returned) or the
     /// timeout passes (panics with the events seen, so a failure says what did happen).
-    pub fn wait_for(&mut self, what: &str, timeout: Duration, mut pred: impl FnMut(&BackendEvent) -> bool) -> BackendEvent {
+    pub fn wait_for(
+        &mut self,
+        what: &str,
+        timeout: Duration,
+        mut pred: impl FnMut(&BackendEvent) -> bool,
+    ) -> BackendEvent {
         let deadline = Instant::now() + timeout;
         let ctx = glib::MainContext::default();
         loop {
@@ -39,7 +50,10 @@ impl Harness {
                 }
             }
             if Instant::now() > deadline {
-                panic!("timed out after {timeout:?} waiting for {what}; events seen:\n{:#?}", self.seen);
+                panic!(
+                    "timed out after {timeout:?} waiting for {what}; events seen:\n{:#?}",
+                    self.seen
+                );
             }
             std::thread::sleep(Duration::from_millis(5));
         }
@@ -59,8 +73,8 @@ impl Harness {
     }
 }
 
-/// The shared fixtures directory (virt-manager's test data), from `VIREO_FIXTURES` or
-/// `../shared/fixtures` beside the project.
+/// The shared fixtures directory (virt-manager's test data, not part of the project), from
+/// `VIREO_FIXTURES` or `../shared/fixtures` beside the project.
 pub fn fixtures() -> PathBuf {
     if let Some(p) = std::env::var_os("VIREO_FIXTURES") {
         return PathBuf::from(p);
@@ -70,7 +84,9 @@ pub fn fixtures() -> PathBuf {
 
 pub fn testsuite_uri() -> String {
     let p = fixtures().join("testsuite.xml");
-    let p = p.canonicalize().unwrap_or_else(|e| panic!("fixture {} missing: {e}", p.display()));
+    let p = p
+        .canonicalize()
+        .unwrap_or_else(|e| panic!("fixture {} missing: {e}", p.display()));
     format!("test://{}", p.display())
 }
 
@@ -81,10 +97,10 @@ pub fn private_node(tag: &str, n: usize) -> String {
     use std::fmt::Write;
     let mut xml = String::from("<node>\n");
     for i in 1..=n {
-        let _ = write!(
+        let _ = writeln!(
             xml,
             "<domain type='test'><name>vm{i:04}</name><uuid>{:08x}-0000-4000-8000-{i:012x}</uuid>\
-             <memory unit='MiB'>256</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os></domain>\n",
+             <memory unit='MiB'>256</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type></os></domain>",
             n
         );
     }

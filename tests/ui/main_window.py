@@ -1,0 +1,302 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The real Vireo app under Xvfb, read through the accessibility tree the way a screen
+reader (or virt-manager's dogtail suite) reads it, and driven through its GActions over
+the private session bus.
+
+Run inside `xvfb-run … dbus-run-session --` (tests/ui_app.rs does that):
+
+    main_window.py --app BIN --testsuite FILE --artifacts DIR [--system]
+
+Scenarios:
+  testsuite   rows of testsuite.xml expose name and state; screenshot; win.start-domain
+              over D-Bus starts a shut-off guest and the row turns Running (from the event)
+  bad-input   an invalid URI and a refused connection beside a good one: clear messages,
+              the good connection's list unaffected
+  fallback    no reachable daemon: the embedded test driver, and the window says so
+  system      (--system) qemu:///system: D-Bus start of a real QEMU guest confirmed by
+              libvirt (virsh); a change made by another client (virsh) reaches the row;
+              libvirtd killed: the window says the connection was lost, and recovers
+"""
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+
+import pyatspi
+
+APP_ID = "org.vireo.Vireo"
+OBJ = "/org/vireo/Vireo"
+WIN = OBJ + "/window/1"
+failures = []
+
+
+def log(*a):
+    print("[ui-test]", *a, flush=True)
+
+
+def check(cond, what):
+    if cond:
+        log("ok:", what)
+    else:
+        log("FAIL:", what)
+        failures.append(what)
+    return cond
+
+
+def wait(pred, timeout, what):
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        try:
+            last = pred()
+        except Exception as e:  # the tree changes under us; retry
+            last = e
+        if last and not isinstance(last, Exception):
+            return last
+        time.sleep(0.2)
+    log(f"timeout ({timeout}s) waiting for {what}; last: {last!r}")
+    return None
+
+
+# ---- accessibility tree ---------------------------------------------------------------
+
+def app_node():
+    for a in pyatspi.Registry.getDesktop(0):
+        if a is not None and a.name == "vireo":
+            return a
+    return None
+
+
+def walk(node, depth=0):
+    if node is None or depth > 40:
+        return
+    yield node
+    for c in node:
+        yield from walk(c, depth + 1)
+
+
+def rows():
+    """{name: state} read from the list items of the domain list."""
+    app = app_node()
+    if app is None:
+        return None
+    lists = [n for n in walk(app) if n.getRoleName() == "list" and n.name == "Virtual machines"]
+    if not lists:
+        return None
+    out = {}
+    for item in lists[0]:
+        if item is None or item.getRoleName() != "list item":
+            continue
+        labels = [n.name for n in walk(item) if n.getRoleName() == "label"]
+        buttons = [n.name for n in walk(item) if n.getRoleName() == "push button"]
+        if len(labels) >= 2:
+            # name first, state last (a title, if any, sits between them)
+            out[labels[0]] = {"state": labels[-1], "buttons": buttons}
+    return out
+
+
+def labels():
+    """Texts of the window's labels. (GTK 4.8 reports no SHOWING state, so a label hidden
+    inside a closed revealer still counts: the app empties its banner when it hides it.)"""
+    app = app_node()
+    if app is None:
+        return []
+    return [n.name for n in walk(app) if n.getRoleName() == "label"]
+
+
+def has_label(fragment):
+    return any(fragment in t for t in labels())
+
+
+def state_of(name):
+    r = rows() or {}
+    return r.get(name, {}).get("state")
+
+
+# ---- the app --------------------------------------------------------------------------
+
+class App:
+    def __init__(self, binary, args, env=None):
+        e = dict(os.environ)
+        e.setdefault("GSK_RENDERER", "cairo")
+        e.update(env or {})
+        log("start:", binary, *args)
+        self.p = subprocess.Popen([binary, *args], env=e)
+        ok = wait(lambda: app_node() is not None, 30, "app on the accessibility bus")
+        check(ok is not None, "app started and is on the accessibility bus")
+
+    def action(self, path, name, *params):
+        variants = "[" + ", ".join(params) + "]"
+        cmd = ["gdbus", "call", "--session", "--dest", APP_ID, "--object-path", path,
+               "--method", "org.gtk.Actions.Activate", name, variants, "{}"]
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        check(r.returncode == 0, f"D-Bus activate {name}{variants}: {r.stderr.strip()}")
+
+    def quit(self):
+        if self.p.poll() is None:
+            self.action(OBJ, "quit")
+            try:
+                self.p.wait(10)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+        check(self.p.returncode == 0, f"app exited cleanly (code {self.p.returncode})")
+        # the next instance must not find this one on the bus
+        wait(lambda: app_node() is None, 10, "app gone from the bus")
+
+    def alive(self):
+        return self.p.poll() is None
+
+
+def screenshot(path):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    time.sleep(0.5)  # let the last frame land
+    r = subprocess.run(["import", "-window", "root", path])
+    check(r.returncode == 0 and os.path.getsize(path) > 5000, f"screenshot {path}")
+
+
+def virsh(*args):
+    r = subprocess.run(["virsh", "-c", "qemu:///system", *args], capture_output=True, text=True)
+    return r.stdout.strip()
+
+
+# ---- scenarios ------------------------------------------------------------------------
+
+def testsuite(opts):
+    tree = ET.parse(opts.testsuite)
+    uuids = {d.findtext("name"): d.findtext("uuid") for d in tree.getroot().iter("domain")}
+    expected = {
+        "test": "Running", "test-cdrom": "Shut off", "test-collide": "Running",
+        "test-for-virtxml": "Running", "test-spice": "Running", "test-state-shutoff": "Shut off",
+    }
+    app = App(opts.app, ["--connect", "test://" + os.path.abspath(opts.testsuite)])
+    got = wait(lambda: (r := rows()) and len(r) == 6 and r, 20, "six rows")
+    check(got is not None and {k: v["state"] for k, v in got.items()} == expected,
+          f"rows expose name and state: {got and {k: v['state'] for k, v in got.items()}}")
+    if got:
+        check(all(all(b for b in v["buttons"]) for v in got.values()), "every row button has a name")
+        check("Start test-cdrom" in got["test-cdrom"]["buttons"], "shut-off row offers 'Start test-cdrom'")
+    check(has_label("Test driver — Connected"), "header says which connection and that it is connected")
+    screenshot(os.path.join(opts.artifacts, "main-window-testsuite.png"))
+
+    app.action(WIN, "start-domain", f"<'{uuids['test-cdrom']}'>")
+    check(wait(lambda: state_of("test-cdrom") == "Running", 10, "test-cdrom running") is not None,
+          "win.start-domain over D-Bus: the row turns Running from libvirt's event")
+    check(wait(lambda: "Shut Down test-cdrom" in rows()["test-cdrom"]["buttons"], 5, "button flips") is not None,
+          "the running row's button now offers 'Shut Down test-cdrom'")
+    app.action(WIN, "pause-domain", f"<'{uuids['test']}'>")
+    check(wait(lambda: state_of("test") == "Paused", 10, "test paused") is not None, "win.pause-domain: Paused")
+    # resume a guest that is running: libvirt refuses; the window says so and lives on
+    app.action(WIN, "resume-domain", f"<'{uuids['test-collide']}'>")
+    check(wait(lambda: has_label("Could not resume “test-collide”"), 10, "error toast") is not None,
+          "a refused action shows a toast naming the guest")
+    screenshot(os.path.join(opts.artifacts, "error-toast.png"))
+    app.action(WIN, "show-error", "<uint32 0>")
+    check(wait(lambda: has_label("not paused"), 10, "details dialog") is not None,
+          "Details shows libvirt's own message")
+    screenshot(os.path.join(opts.artifacts, "error-details.png"))
+    check(app.alive(), "app still running after the error")
+    app.quit()
+
+
+def bad_input(opts):
+    good = "test://" + os.path.abspath(opts.testsuite)
+    app = App(opts.app, ["--connect", good, "--connect", "qemu:///sytem",
+                         "--connect", "qemu+tcp://127.0.0.1:1/system"])
+    check(wait(lambda: (r := rows()) and len(r) == 6, 20, "good connection listed") is not None,
+          "the good connection lists its guests beside two bad ones")
+    check(wait(lambda: has_label("Cannot connect to “qemu:///sytem”"), 10, "invalid uri toast") is not None
+          or any("sytem" in t for t in labels()), "an invalid URI is reported in the window")
+    check(wait(lambda: any("Connection refused" in t for t in labels()), 15, "refused banner") is not None,
+          "an unreachable host shows libvirt's reason (connection refused) in the window")
+    screenshot(os.path.join(opts.artifacts, "bad-input.png"))
+    check(app.alive(), "app still running")
+    app.quit()
+
+
+def fallback(opts):
+    app = App(opts.app, [], env={"VIREO_SYSTEM_URI": "qemu+unix:///system?socket=/nonexistent/libvirt-sock"})
+    check(wait(lambda: has_label("No libvirt daemon is reachable"), 20, "fallback banner") is not None,
+          "without a daemon the window says it shows the embedded test driver")
+    check(wait(lambda: state_of("test") == "Running", 10, "test:///default row") is not None,
+          "the embedded test:///default guest is listed")
+    screenshot(os.path.join(opts.artifacts, "fallback.png"))
+    app.quit()
+
+
+TINY = """<domain type='qemu'><name>vireo-ui-test</name><memory unit='MiB'>64</memory>
+<os><type arch='x86_64'>hvm</type></os><devices><graphics type='vnc' autoport='yes' listen='127.0.0.1'/></devices></domain>"""
+
+
+def system(opts):
+    virsh("destroy", "vireo-ui-test")
+    virsh("undefine", "vireo-ui-test")
+    path = os.path.join(opts.artifacts, "vireo-ui-test.xml")
+    with open(path, "w") as f:
+        f.write(TINY)
+    virsh("define", path)
+    uuid = virsh("domuuid", "vireo-ui-test")
+    try:
+        app = App(opts.app, ["--connect", "qemu:///system"])
+        check(wait(lambda: state_of("vireo-ui-test") == "Shut off", 20, "system row") is not None,
+              "qemu:///system guest listed as Shut off")
+        app.action(WIN, "start-domain", f"<'{uuid}'>")
+        check(wait(lambda: virsh("domstate", "vireo-ui-test") == "running", 30, "libvirt says running") is not None,
+              "win.start-domain over D-Bus: libvirt confirms the guest runs")
+        check(wait(lambda: state_of("vireo-ui-test") == "Running", 10, "row running") is not None,
+              "the row shows Running")
+        check("Shut Down vireo-ui-test" in (rows() or {}).get("vireo-ui-test", {}).get("buttons", []),
+              "the running row offers 'Shut Down vireo-ui-test'")
+        screenshot(os.path.join(opts.artifacts, "main-window-system.png"))
+        virsh("suspend", "vireo-ui-test")
+        check(wait(lambda: state_of("vireo-ui-test") == "Paused", 10, "row paused") is not None,
+              "a change made by another client (virsh suspend) reaches the row")
+        subprocess.run(["sh", "-c", "kill $(cat /run/libvirtd.pid)"])
+        check(wait(lambda: any("Lost the connection" in t for t in labels()), 20, "lost banner") is not None,
+              "libvirtd killed: the window says the connection was lost")
+        screenshot(os.path.join(opts.artifacts, "connection-lost.png"))
+        check(app.alive(), "app still running without the daemon")
+        subprocess.run(["bash", opts.libvirt_up], stdout=subprocess.DEVNULL)
+        check(wait(lambda: state_of("vireo-ui-test") == "Paused", 60, "row back") is not None,
+              "daemon back: the connection recovers and the row is listed again")
+        check(not any("Lost the connection" in t for t in labels() if t), "the lost-connection banner is gone")
+        app.quit()
+    finally:
+        if not os.path.exists("/run/libvirtd.pid") or subprocess.run(
+                ["sh", "-c", "kill -0 $(cat /run/libvirtd.pid)"]).returncode != 0:
+            subprocess.run(["bash", opts.libvirt_up], stdout=subprocess.DEVNULL)
+        virsh("destroy", "vireo-ui-test")
+        virsh("undefine", "vireo-ui-test")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--app", required=True)
+    ap.add_argument("--testsuite", required=True)
+    ap.add_argument("--artifacts", required=True)
+    ap.add_argument("--libvirt-up", default=os.path.join(os.path.dirname(__file__), "../../build-aux/libvirt-up.sh"))
+    ap.add_argument("--system", action="store_true")
+    ap.add_argument("--only", default="")
+    opts = ap.parse_args()
+    os.makedirs(opts.artifacts, exist_ok=True)
+    launcher = subprocess.Popen(["/usr/libexec/at-spi-bus-launcher", "--launch-immediately"])
+    time.sleep(1)
+    scenarios = [testsuite, bad_input, fallback] + ([system] if opts.system else [])
+    for s in scenarios:
+        if opts.only and s.__name__ != opts.only:
+            continue
+        log("==", s.__name__)
+        s(opts)
+    launcher.terminate()
+    if failures:
+        log(f"{len(failures)} FAILED:\n  " + "\n  ".join(failures))
+        sys.exit(1)
+    log("all passed; screenshots in", opts.artifacts)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//! The real app under Xvfb on a private session bus, read through AT-SPI and driven through
+//! its GActions over D-Bus: `tests/ui/main_window.py` does the reading and driving (pyatspi,
+//! as virt-manager's dogtail suite does); this test runs it around the built binary.
+//! Screenshots land in `VIREO_ARTIFACTS` (default `target/test-artifacts`).
+#![cfg(feature = "ui")]
+
+mod common;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn have(cmd: &str) -> bool {
+    Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {cmd}"))
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn main_window_under_xvfb() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let missing: Vec<_> = [
+        "xvfb-run",
+        "dbus-run-session",
+        "gdbus",
+        "import",
+        "/usr/bin/python3",
+    ]
+    .into_iter()
+    .filter(|c| !have(c))
+    .chain(
+        (!std::path::Path::new("/usr/libexec/at-spi-bus-launcher").exists())
+            .then_some("at-spi-bus-launcher"),
+    )
+    .collect();
+    if !missing.is_empty() {
+        if common::system::required() {
+            panic!("UI test prerequisites missing: {missing:?}");
+        }
+        eprintln!("SKIPPED main_window_under_xvfb: missing {missing:?}; run build-aux/test.sh");
+        return;
+    }
+    let artifacts = std::env::var_os("VIREO_ARTIFACTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target/test-artifacts"));
+    let testsuite = common::fixtures().join("testsuite.xml");
+    assert!(
+        testsuite.exists(),
+        "fixture {} missing (set VIREO_FIXTURES)",
+        testsuite.display()
+    );
+    let mut cmd = Command::new("xvfb-run");
+    cmd.args([
+        "-a",
+        "-s",
+        "-screen 0 1280x800x24",
+        "dbus-run-session",
+        "--",
+        "/usr/bin/python3",
+    ])
+    .arg(root.join("tests/ui/main_window.py"))
+    .arg("--app")
+    .arg(env!("CARGO_BIN_EXE_vireo"))
+    .arg("--testsuite")
+    .arg(&testsuite)
+    .arg("--artifacts")
+    .arg(&artifacts)
+    .env("NO_AT_BRIDGE", "0")
+    .env_remove("DBUS_SESSION_BUS_ADDRESS");
+    // The qemu:///system scenario restarts libvirtd: only where the system tests run.
+    if common::system::available("main_window_under_xvfb (system scenario)") {
+        cmd.arg("--system");
+    }
+    let status = cmd.status().expect("run xvfb-run");
+    assert!(
+        status.success(),
+        "UI scenarios failed (see [ui-test] lines above); screenshots in {}",
+        artifacts.display()
+    );
+}
