@@ -246,7 +246,7 @@ impl Worker {
 
     /// Opens the connection and registers for events.
     fn open(&self) -> Result<Live, BackendError> {
-        let conn = Connect::open(Some(&self.uri))?;
+        let conn = Connect::open(Some(&self.uri)).map_err(BackendError::from_open)?;
         let sink = self.sink.clone();
         let tx = self.tx.clone();
         let id = self.id;

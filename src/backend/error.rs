@@ -134,6 +134,32 @@ impl From<virt::error::Error> for BackendError {
     }
 }
 
+impl BackendError {
+    /// Classifies a failure to *open* a connection. The daemon refuses unprivileged users
+    /// through polkit; where polkit cannot even be asked (no system bus, no agent) libvirt
+    /// reports an internal error, but what the user must hear is that they lack the right
+    /// (and libvirt's words say why).
+    pub fn from_open(e: virt::error::Error) -> Self {
+        let mut err = BackendError::from(e);
+        let lower = err.message.to_ascii_lowercase();
+        let auth = [
+            "polkit",
+            "system bus",
+            "permission denied",
+            "authentication",
+            "not authorized",
+        ];
+        if matches!(
+            err.kind,
+            ErrorKind::OperationFailed | ErrorKind::ConnectionLost
+        ) && auth.iter().any(|a| lower.contains(a))
+        {
+            err.kind = ErrorKind::Denied;
+        }
+        err
+    }
+}
+
 /// Shorthand for backend results.
 pub type Result<T> = std::result::Result<T, BackendError>;
 
