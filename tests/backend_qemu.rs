@@ -15,7 +15,9 @@ use common::Harness;
 use vireo::backend::events::LifecycleEvent;
 use vireo::backend::{Action, BackendEvent, Command, ConnId, ConnState, DomainState};
 
-fn lifecycle(h: &mut Harness, id: ConnId, uuid: &str, action: Action) {
+/// Sends `action` and waits for its success; returns the history mark from before it.
+fn lifecycle(h: &mut Harness, id: ConnId, uuid: &str, action: Action) -> usize {
+    let mark = h.mark();
     h.backend.send(
         id,
         Command::Lifecycle {
@@ -30,19 +32,27 @@ fn lifecycle(h: &mut Harness, id: ConnId, uuid: &str, action: Action) {
         matches!(r, BackendEvent::ActionDone { .. }),
         "{action:?} failed: {r:?}"
     );
+    mark
 }
 
+/// Waits for a lifecycle event of `uuid` seen after `mark`.
 fn expect_event(
     h: &mut Harness,
+    mark: usize,
     uuid: &str,
     event: LifecycleEvent,
     detail: Option<u32>,
     timeout: Duration,
 ) {
-    h.wait_for(&format!("{event:?} (detail {detail:?})"), timeout, |e| {
-        matches!(e, BackendEvent::Lifecycle { event: ev, .. }
+    h.wait_since(
+        mark,
+        &format!("{event:?} (detail {detail:?})"),
+        timeout,
+        |e| {
+            matches!(e, BackendEvent::Lifecycle { event: ev, .. }
             if ev.uuid == uuid && ev.event == event && detail.is_none_or(|d| ev.detail == d as i32))
-    });
+        },
+    );
 }
 
 #[test]
@@ -61,9 +71,10 @@ fn real_guest_lifecycle_and_daemon_restart() {
     assert_eq!(row.state, DomainState::Shutoff);
 
     // Boot it for real and wait for the guest's own output.
-    lifecycle(&mut h, id, &guest.uuid, Action::Start);
+    let m = lifecycle(&mut h, id, &guest.uuid, Action::Start);
     expect_event(
         &mut h,
+        m,
         &guest.uuid,
         LifecycleEvent::Started,
         Some(virt::sys::VIR_DOMAIN_EVENT_STARTED_BOOTED),
@@ -73,9 +84,10 @@ fn real_guest_lifecycle_and_daemon_restart() {
     assert_eq!(guest.state_seen_by_libvirt(), "running");
 
     // Graceful shutdown: the guest's acpid powers it off.
-    lifecycle(&mut h, id, &guest.uuid, Action::Shutdown);
+    let m = lifecycle(&mut h, id, &guest.uuid, Action::Shutdown);
     expect_event(
         &mut h,
+        m,
         &guest.uuid,
         LifecycleEvent::Stopped,
         Some(virt::sys::VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN),
@@ -86,41 +98,46 @@ fn real_guest_lifecycle_and_daemon_restart() {
     });
 
     // Reset reaches QEMU and comes back as a reboot event; force off as destroyed.
-    lifecycle(&mut h, id, &guest.uuid, Action::Start);
+    let m = lifecycle(&mut h, id, &guest.uuid, Action::Start);
     expect_event(
         &mut h,
+        m,
         &guest.uuid,
         LifecycleEvent::Started,
         None,
         Duration::from_secs(30),
     );
-    lifecycle(&mut h, id, &guest.uuid, Action::Reset);
+    let m = lifecycle(&mut h, id, &guest.uuid, Action::Reset);
     expect_event(
         &mut h,
+        m,
         &guest.uuid,
         LifecycleEvent::Rebooted,
         None,
         Duration::from_secs(30),
     );
-    lifecycle(&mut h, id, &guest.uuid, Action::Pause);
+    let m = lifecycle(&mut h, id, &guest.uuid, Action::Pause);
     expect_event(
         &mut h,
+        m,
         &guest.uuid,
         LifecycleEvent::Suspended,
         None,
         Duration::from_secs(30),
     );
-    lifecycle(&mut h, id, &guest.uuid, Action::Resume);
+    let m = lifecycle(&mut h, id, &guest.uuid, Action::Resume);
     expect_event(
         &mut h,
+        m,
         &guest.uuid,
         LifecycleEvent::Resumed,
         None,
         Duration::from_secs(30),
     );
-    lifecycle(&mut h, id, &guest.uuid, Action::ForceOff);
+    let m = lifecycle(&mut h, id, &guest.uuid, Action::ForceOff);
     expect_event(
         &mut h,
+        m,
         &guest.uuid,
         LifecycleEvent::Stopped,
         Some(virt::sys::VIR_DOMAIN_EVENT_STOPPED_DESTROYED),
@@ -129,9 +146,10 @@ fn real_guest_lifecycle_and_daemon_restart() {
     assert_eq!(guest.state_seen_by_libvirt(), "shut off");
 
     // The daemon goes away mid-session.
-    lifecycle(&mut h, id, &guest.uuid, Action::Start);
+    let m = lifecycle(&mut h, id, &guest.uuid, Action::Start);
     expect_event(
         &mut h,
+        m,
         &guest.uuid,
         LifecycleEvent::Started,
         None,
@@ -177,9 +195,10 @@ fn real_guest_lifecycle_and_daemon_restart() {
         },
     );
     // Events flow again on the new connection.
-    lifecycle(&mut h, id, &guest.uuid, Action::ForceOff);
+    let m = lifecycle(&mut h, id, &guest.uuid, Action::ForceOff);
     expect_event(
         &mut h,
+        m,
         &guest.uuid,
         LifecycleEvent::Stopped,
         None,

@@ -41,13 +41,71 @@ pub fn run(options: Options) -> glib::ExitCode {
     use gtk::prelude::*;
     let app = adw::Application::builder()
         .application_id(config::APP_ID)
+        .flags(gtk::gio::ApplicationFlags::HANDLES_COMMAND_LINE)
         .build();
     // CSS needs the display, which exists from `startup` on (this runs before relm4's
     // startup handler builds the window).
     app.connect_startup(|_| relm4::set_global_css(include_str!("../../resources/style.css")));
-    let relm = relm4::RelmApp::from_app(app).with_args(Vec::new());
+    // A second `vireo --connect URI` while Vireo runs: the running instance opens the
+    // connections and comes to the front, as virt-manager does. (The first instance's own
+    // options were parsed in main and reach the window as its init payload.)
+    app.connect_command_line(|app, cmdline| {
+        if cmdline.is_remote() {
+            let args: Vec<String> = cmdline
+                .arguments()
+                .iter()
+                .skip(1)
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect();
+            match crate::cli::parse(&args) {
+                Ok(o) => {
+                    for uri in o.connect {
+                        app.activate_action("connect", Some(&uri.to_variant()));
+                    }
+                }
+                // The remote process already refused bad options in its own main().
+                Err(e) => {
+                    log::warn!("ignoring forwarded command line: {e}");
+                    return glib::ExitCode::from(2);
+                }
+            }
+        }
+        app.activate();
+        glib::ExitCode::SUCCESS
+    });
+    let args: Vec<String> = std::env::args().collect();
+    // Another instance owns the name: forward our command line to it and leave. This must
+    // not go through relm4, whose run() waits for one more main-loop event after the
+    // application returns, which never comes in a forwarding process.
+    if primary_running() {
+        return app.run_with_args(&args);
+    }
+    let relm = relm4::RelmApp::from_app(app).with_args(args);
     relm.run::<app::App>(options);
     glib::ExitCode::SUCCESS
 }
 
 use gtk::glib;
+
+/// Whether a Vireo instance already owns the application id on the session bus.
+fn primary_running() -> bool {
+    use gtk::gio;
+    use gtk::prelude::*;
+    let Ok(bus) = gio::bus_get_sync(gio::BusType::Session, None::<&gio::Cancellable>) else {
+        return false;
+    };
+    bus.call_sync(
+        Some("org.freedesktop.DBus"),
+        "/org/freedesktop/DBus",
+        "org.freedesktop.DBus",
+        "NameHasOwner",
+        Some(&(config::APP_ID,).to_variant()),
+        None,
+        gio::DBusCallFlags::NONE,
+        2000,
+        None::<&gio::Cancellable>,
+    )
+    .ok()
+    .and_then(|v| v.get::<(bool,)>())
+    .is_some_and(|(owned,)| owned)
+}

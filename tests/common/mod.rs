@@ -59,6 +59,27 @@ impl Harness {
         }
     }
 
+    /// A position in the event history, for [`Harness::wait_since`].
+    pub fn mark(&self) -> usize {
+        self.seen.len()
+    }
+
+    /// Like [`Harness::wait_for`], but an event already seen after `mark` counts too:
+    /// libvirt's event and the worker's reply to the command that caused it race, so an
+    /// event may arrive before the command's own result.
+    pub fn wait_since(
+        &mut self,
+        mark: usize,
+        what: &str,
+        timeout: Duration,
+        mut pred: impl FnMut(&BackendEvent) -> bool,
+    ) -> BackendEvent {
+        if let Some(ev) = self.seen.iter().skip(mark).find(|e| pred(e)) {
+            return ev.clone();
+        }
+        self.wait_for(what, timeout, pred)
+    }
+
     /// Opens `uri` and waits for its first domain list.
     pub fn open_listed(&mut self, uri: &str) -> (ConnId, Vec<vireo::backend::DomainInfo>) {
         let id = self.backend.open(uri).expect("valid uri");

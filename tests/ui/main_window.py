@@ -200,6 +200,11 @@ def testsuite(opts):
           "Details shows libvirt's own message")
     screenshot(os.path.join(opts.artifacts, "error-details.png"))
     check(app.alive(), "app still running after the error")
+    # `vireo --connect URI` while Vireo runs: the running window opens the connection.
+    second = subprocess.run([opts.app, "--connect", "test:///default"], capture_output=True, text=True, timeout=30)
+    check(second.returncode == 0, f"a second 'vireo --connect' hands over and exits: {second.stderr.strip()}")
+    check(wait(lambda: has_label("2 of 2 connections up"), 15, "second connection") is not None,
+          "the running window opened the second connection")
     app.quit()
 
 
