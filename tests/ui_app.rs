@@ -51,9 +51,14 @@ fn main_window_under_xvfb() {
         "fixture {} missing (set VIREO_FIXTURES)",
         testsuite.display()
     );
+    // xvfb-run -a starts looking for a free display at -n; two runs that start together
+    // (a developer's and CI's) race for the same number, so start from one of our own.
+    let display = (200 + std::process::id() % 700).to_string();
     let mut cmd = Command::new("xvfb-run");
     cmd.args([
         "-a",
+        "-n",
+        &display,
         "-s",
         "-screen 0 1280x800x24",
         "dbus-run-session",

@@ -67,6 +67,7 @@ pub struct DomainInfo {
     pub uuid: String,
     pub name: String,
     pub title: Option<String>,
+    pub description: Option<String>,
     pub state: DomainState,
     pub persistent: bool,
     pub autostart: bool,
@@ -149,9 +150,10 @@ pub fn state_of(dom: &Domain) -> Result<DomainState> {
     Ok(DomainState::from_raw(state))
 }
 
-fn title_of(dom: &Domain) -> Option<String> {
-    // No title is reported as an error (VIR_ERR_NO_DOMAIN_METADATA): that is simply None.
-    dom.metadata(sys::VIR_DOMAIN_METADATA_TITLE as i32, None, 0)
+/// The domain's title or description (`kind`); none is reported as an error
+/// (VIR_ERR_NO_DOMAIN_METADATA), which is simply `None`.
+fn metadata_text(dom: &Domain, kind: sys::virDomainMetadataType) -> Option<String> {
+    dom.metadata(kind as i32, None, 0)
         .ok()
         .filter(|t| !t.is_empty())
 }
@@ -166,7 +168,8 @@ pub fn info_of(dom: &Domain) -> Result<DomainInfo> {
     Ok(DomainInfo {
         uuid: dom.uuid_string()?,
         name: dom.name()?,
-        title: title_of(dom),
+        title: metadata_text(dom, sys::VIR_DOMAIN_METADATA_TITLE),
+        description: metadata_text(dom, sys::VIR_DOMAIN_METADATA_DESCRIPTION),
         state: state_of(dom)?,
         persistent: dom.is_persistent()?,
         autostart: dom.autostart().unwrap_or(false),

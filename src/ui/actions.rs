@@ -4,7 +4,9 @@
 //! Window actions take the domain's UUID as a string parameter:
 //! `win.start-domain`, `win.shutdown-domain`, `win.reboot-domain`, `win.force-off-domain`,
 //! `win.reset-domain`, `win.pause-domain`, `win.resume-domain`, `win.save-domain`.
-//! Others: `win.refresh`, `win.show-error(u)`, `app.connect(s)`, `app.about`, `app.quit`.
+//! The same names with `-selected` instead of `-domain` act on the selected guests.
+//! Others: `win.refresh`, `win.search`, `win.column-ID` (stateful), `win.show-error(u)`,
+//! `app.connect(s)`, `app.about`, `app.quit`.
 //! GtkApplication exports all of them on the session bus, which is how the UI tests drive
 //! the real app.
 
@@ -36,6 +38,26 @@ pub fn install(win: &adw::ApplicationWindow, sender: &ComponentSender<App>) {
         });
         win.add_action(&a);
     }
+    for action in Action::ALL {
+        let a = gio::SimpleAction::new(&format!("{}-selected", action.name()), None);
+        let input = sender.input_sender().clone();
+        a.connect_activate(move |_, _| input.emit(AppMsg::ActSelected(action)));
+        win.add_action(&a);
+    }
+    let hidden = super::settings::hidden_columns();
+    for id in super::domain_list::columns::HIDEABLE {
+        let visible = !hidden.iter().any(|h| h == id);
+        let a =
+            gio::SimpleAction::new_stateful(&format!("column-{id}"), None, &visible.to_variant());
+        let input = sender.input_sender().clone();
+        a.connect_activate(move |a, _| {
+            let now = !a.state().and_then(|s| s.get::<bool>()).unwrap_or(true);
+            a.set_state(&now.to_variant());
+            input.emit(AppMsg::ShowColumn(id.to_string(), now));
+        });
+        win.add_action(&a);
+    }
+
     let refresh = gio::SimpleAction::new("refresh", None);
     let input = sender.input_sender().clone();
     refresh.connect_activate(move |_, _| input.emit(AppMsg::Refresh));
@@ -92,12 +114,22 @@ pub fn install(win: &adw::ApplicationWindow, sender: &ComponentSender<App>) {
     app.set_accels_for_action("app.quit", &["<Control>q"]);
     app.set_accels_for_action("window.close", &["<Control>w"]);
     app.set_accels_for_action("win.refresh", &["<Control>r", "F5"]);
+    app.set_accels_for_action("win.search", &["<Control>f"]);
+    app.set_accels_for_action("win.start-selected", &["<Control>Return"]);
 }
 
 pub fn primary_menu() -> gio::Menu {
     let menu = gio::Menu::new();
     let section = gio::Menu::new();
     section.append(Some(&gettext("_Refresh")), Some("win.refresh"));
+    let columns = gio::Menu::new();
+    for id in super::domain_list::columns::HIDEABLE {
+        columns.append(
+            Some(&super::domain_list::columns::title(id)),
+            Some(&format!("win.column-{id}")),
+        );
+    }
+    section.append_submenu(Some(&gettext("_Columns")), &columns);
     menu.append_section(None, &section);
     let section = gio::Menu::new();
     section.append(Some(&gettext("_About Vireo")), Some("app.about"));

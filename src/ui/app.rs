@@ -38,6 +38,14 @@ pub enum AppMsg {
     Refresh,
     /// Show the Details dialog of error number N.
     ShowError(u32),
+    /// Apply a lifecycle action to every selected guest it fits.
+    ActSelected(Action),
+    /// Force off the selected guests after the user confirmed.
+    ForceOffSelectedConfirmed(Vec<String>),
+    /// The search text changed.
+    Search(String),
+    /// Show or hide a column (by id) and remember it.
+    ShowColumn(String, bool),
 }
 
 pub struct App {
@@ -52,17 +60,9 @@ pub struct App {
     errors: Vec<(String, String)>,
     bench: bool,
     painted_once: bool,
-    /// Connection count the rows' connection labels were last set for.
-    labelled_for: usize,
 }
 
-pub struct AppWidgets {
-    toasts: adw::ToastOverlay,
-    title: adw::WindowTitle,
-    banner: status::Banner,
-    stack: gtk::Stack,
-    empty: adw::StatusPage,
-}
+pub use super::window::AppWidgets;
 
 impl App {
     fn label_of(&self, conn: ConnId) -> String {
@@ -70,27 +70,6 @@ impl App {
             .get(&conn)
             .map(|c| c.label.clone())
             .unwrap_or_default()
-    }
-
-    /// The connection name a row shows under its name: only useful with several
-    /// connections open.
-    fn row_label_of(&self, conn: ConnId) -> String {
-        if self.conns.len() > 1 {
-            self.label_of(conn)
-        } else {
-            String::new()
-        }
-    }
-
-    /// Re-labels rows when the number of connections crosses one.
-    fn relabel_rows(&mut self) {
-        if self.labelled_for == self.conns.len() {
-            return;
-        }
-        self.labelled_for = self.conns.len();
-        for id in self.conns.keys() {
-            self.list.set_conn_label(*id, &self.row_label_of(*id));
-        }
     }
 
     fn open(&mut self, uri: &str, widgets: &AppWidgets) -> Option<ConnId> {
@@ -109,7 +88,11 @@ impl App {
                         path: String::new(),
                         query: None,
                     });
-                self.conns.insert(id, ConnView::new(&parsed));
+                let view = ConnView::new(&parsed);
+                self.list.add_conn(id, &view.label);
+                self.list
+                    .set_conn_status(id, &status::state_text(&view.state), false);
+                self.conns.insert(id, view);
                 Some(id)
             }
             Err(e) => {
@@ -140,6 +123,7 @@ impl App {
                         self.probe = None;
                         self.backend.close(conn);
                         self.conns.remove(&conn);
+                        self.list.drop_conn(conn);
                         self.fallback_reason = Some(err.message.clone());
                         self.open(EMBEDDED_URI, widgets);
                         return;
@@ -152,8 +136,14 @@ impl App {
                     state,
                     ConnState::Lost { .. } | ConnState::Disconnected | ConnState::Failed(_)
                 ) {
-                    self.list.remove_conn(conn);
+                    self.list.clear_conn(conn);
                 }
+                let problem = matches!(
+                    state,
+                    ConnState::Lost { .. } | ConnState::Failed(_) | ConnState::Reconnecting { .. }
+                );
+                self.list
+                    .set_conn_status(conn, &status::conn_row_status(&state), problem);
                 if let Some(c) = self.conns.get_mut(&conn) {
                     c.state = state;
                 }
@@ -162,8 +152,7 @@ impl App {
                 if self.probe == Some(conn) {
                     self.probe = None;
                 }
-                let label = self.row_label_of(conn);
-                self.list.replace_conn(conn, &label, &domains);
+                self.list.replace_conn(conn, &domains);
                 if let Some(c) = self.conns.get_mut(&conn) {
                     c.listed = true;
                 }
@@ -179,8 +168,7 @@ impl App {
                 }
             }
             BackendEvent::DomainUpdated { conn, info } => {
-                let label = self.row_label_of(conn);
-                self.list.update(conn, &label, &info);
+                self.list.update(conn, &info);
             }
             BackendEvent::DomainRemoved { conn, uuid } => self.list.remove(conn, &uuid),
             BackendEvent::Lifecycle { .. } | BackendEvent::ActionDone { .. } => {}
@@ -203,14 +191,18 @@ impl App {
     }
 
     fn render(&mut self, widgets: &AppWidgets) {
-        self.relabel_rows();
         let (title, subtitle) = status::window_title(&self.conns);
         widgets.title.set_title(&title);
         widgets.title.set_subtitle(&subtitle);
         widgets
             .banner
             .show(status::banner(&self.conns, self.fallback_reason.as_deref()));
-        let page = status::page(&self.conns, self.list.len(), self.probe.is_some());
+        let page = status::page(
+            &self.conns,
+            self.list.len(),
+            self.list.visible_len(),
+            self.probe.is_some(),
+        );
         if let Some((icon, heading, body)) = page.status_text() {
             widgets.empty.set_icon_name(Some(icon));
             widgets.empty.set_title(&heading);
@@ -255,45 +247,8 @@ impl Component for App {
             input.emit(AppMsg::Backend(ev))
         }));
 
-        let title = adw::WindowTitle::new(&gettext("Vireo"), "");
-        let header = adw::HeaderBar::new();
-        header.set_title_widget(Some(&title));
-        let refresh = gtk::Button::from_icon_name("view-refresh-symbolic");
-        refresh.set_tooltip_text(Some(&gettext("Refresh")));
-        refresh.set_action_name(Some("win.refresh"));
-        refresh.update_property(&[gtk::accessible::Property::Label(&gettext("Refresh"))]);
-        header.pack_start(&refresh);
-        let menu = gtk::MenuButton::new();
-        menu.set_icon_name("open-menu-symbolic");
-        menu.set_tooltip_text(Some(&gettext("Main Menu")));
-        menu.set_primary(true);
-        menu.update_property(&[gtk::accessible::Property::Label(&gettext("Main Menu"))]);
-        menu.set_menu_model(Some(&actions::primary_menu()));
-        header.pack_end(&menu);
-
-        let banner = status::Banner::new();
         let list = DomainList::new();
-        let scrolled = gtk::ScrolledWindow::new();
-        scrolled.set_hscrollbar_policy(gtk::PolicyType::Never);
-        scrolled.set_vexpand(true);
-        scrolled.set_child(Some(&list.view));
-        let empty = adw::StatusPage::new();
-        let stack = gtk::Stack::new();
-        stack.add_named(&scrolled, Some("list"));
-        stack.add_named(&empty, Some("status"));
-        let toasts = adw::ToastOverlay::new();
-        toasts.set_child(Some(&stack));
-
-        let content = gtk::Box::new(gtk::Orientation::Vertical, 0);
-        content.append(&header);
-        content.append(&banner.widget);
-        content.append(&toasts);
-        root.set_content(Some(&content));
-        root.connect_close_request(|w| {
-            super::settings::save_window_geometry(w);
-            gtk::glib::Propagation::Proceed
-        });
-
+        let widgets = super::window::build(&root, &sender, &list);
         actions::install(&root, &sender);
 
         let mut model = App {
@@ -305,14 +260,6 @@ impl Component for App {
             errors: Vec::new(),
             bench: std::env::var_os("VIREO_BENCH").is_some(),
             painted_once: false,
-            labelled_for: 0,
-        };
-        let widgets = AppWidgets {
-            toasts,
-            title,
-            banner,
-            stack,
-            empty,
         };
 
         let mut uris = options.connect.clone();
@@ -389,7 +336,7 @@ impl Component for App {
                     for id in embedded {
                         self.backend.close(id);
                         self.conns.remove(&id);
-                        self.list.remove_conn(id);
+                        self.list.drop_conn(id);
                     }
                     self.fallback_reason = None;
                 }
@@ -401,6 +348,50 @@ impl Component for App {
                 for id in self.backend.ids() {
                     self.backend.send(id, crate::backend::Command::Refresh);
                 }
+            }
+            AppMsg::ActSelected(action) => {
+                let targets: Vec<_> = self
+                    .list
+                    .selected()
+                    .into_iter()
+                    .filter(|d| action.allowed_in(d.state()))
+                    .collect();
+                if action == Action::ForceOff && !targets.is_empty() {
+                    let names: Vec<String> = targets.iter().map(|d| d.name()).collect();
+                    let uuids: Vec<String> = targets.iter().map(|d| d.uuid()).collect();
+                    let input = sender.input_sender().clone();
+                    dialogs::confirm_force_off(root, &names.join(", "), move || {
+                        input.emit(AppMsg::ForceOffSelectedConfirmed(uuids.clone()))
+                    });
+                } else {
+                    for d in targets {
+                        self.backend.send(
+                            d.conn_id(),
+                            crate::backend::Command::Lifecycle {
+                                uuid: d.uuid(),
+                                action,
+                            },
+                        );
+                    }
+                }
+            }
+            AppMsg::ForceOffSelectedConfirmed(uuids) => {
+                for uuid in uuids {
+                    if let Some(d) = self.list.find(&uuid) {
+                        self.backend.send(
+                            d.conn_id(),
+                            crate::backend::Command::Lifecycle {
+                                uuid,
+                                action: Action::ForceOff,
+                            },
+                        );
+                    }
+                }
+            }
+            AppMsg::Search(text) => self.list.set_query(&text),
+            AppMsg::ShowColumn(id, visible) => {
+                self.list.set_column_visible(&id, visible);
+                super::settings::set_column_hidden(&id, !visible);
             }
             AppMsg::ShowError(n) => {
                 if let Some((heading, details)) = self.errors.get(n as usize) {

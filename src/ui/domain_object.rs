@@ -31,10 +31,9 @@ mod imp {
         #[property(get, set)]
         pub paused: Cell<bool>,
         #[property(get, set)]
-        pub conn_id: Cell<u32>,
-        /// The connection's display name ("QEMU/KVM").
+        pub description: RefCell<String>,
         #[property(get, set)]
-        pub conn_label: RefCell<String>,
+        pub conn_id: Cell<u32>,
         pub state: Cell<Option<DomainState>>,
     }
 
@@ -68,11 +67,8 @@ pub fn state_label(state: DomainState) -> String {
 }
 
 impl DomainObject {
-    pub fn new(conn: ConnId, conn_label: &str, info: &DomainInfo) -> Self {
-        let o: Self = glib::Object::builder()
-            .property("conn-id", conn)
-            .property("conn-label", conn_label)
-            .build();
+    pub fn new(conn: ConnId, info: &DomainInfo) -> Self {
+        let o: Self = glib::Object::builder().property("conn-id", conn).build();
         o.apply(info);
         o
     }
@@ -90,6 +86,10 @@ impl DomainObject {
         if self.title() != title {
             self.set_title(title);
         }
+        let description = info.description.clone().unwrap_or_default();
+        if self.description() != description {
+            self.set_description(description);
+        }
         if self.imp().state.get() != Some(info.state) {
             self.imp().state.set(Some(info.state));
             self.set_active(info.state.is_active());
@@ -104,5 +104,13 @@ impl DomainObject {
 
     pub fn state(&self) -> DomainState {
         self.imp().state.get().unwrap_or(DomainState::NoState)
+    }
+
+    /// Whether the search text matches name, title or description (case-insensitive).
+    pub fn matches(&self, query_lower: &str) -> bool {
+        query_lower.is_empty()
+            || self.name().to_lowercase().contains(query_lower)
+            || self.title().to_lowercase().contains(query_lower)
+            || self.description().to_lowercase().contains(query_lower)
     }
 }

@@ -4,7 +4,8 @@
 //!
 //! - [`app`]: the main window component (owns the backend).
 //! - [`actions`]: GActions and the primary menu.
-//! - [`domain_list`], [`domain_row`], [`domain_object`]: the virtualised domain list.
+//! - [`domain_list`], [`domain_object`], [`conn_object`]: the virtualised guest list.
+//! - [`window`]: the main window's widgets.
 //! - [`status`]: connection status wording, banner and empty states.
 //! - [`dialogs`]: error details and confirmations.
 //! - [`settings`]: GSettings with graceful fallback; [`bench`]: start-up timing.
@@ -12,12 +13,13 @@
 pub mod actions;
 pub mod app;
 pub mod bench;
+pub mod conn_object;
 pub mod dialogs;
 pub mod domain_list;
 pub mod domain_object;
-pub mod domain_row;
 pub mod settings;
 pub mod status;
+pub mod window;
 
 use crate::cli::Options;
 use crate::config;

@@ -51,3 +51,27 @@ pub fn saved_connections() -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// Ids of the guest-list columns the user hid.
+pub fn hidden_columns() -> Vec<String> {
+    settings()
+        .map(|s| {
+            s.strv("hidden-columns")
+                .iter()
+                .map(|g| g.to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Remembers that column `id` is hidden (or shown).
+pub fn set_column_hidden(id: &str, hidden: bool) {
+    let Some(s) = settings() else { return };
+    let mut cols = hidden_columns();
+    cols.retain(|c| c != id);
+    if hidden {
+        cols.push(id.to_string());
+    }
+    let refs: Vec<&str> = cols.iter().map(String::as_str).collect();
+    let _ = s.set_strv("hidden-columns", refs.as_slice());
+}

@@ -22,7 +22,13 @@ pub struct ConnView {
 
 impl ConnView {
     pub fn new(uri: &ConnectionUri) -> Self {
-        let base = gettext(uri.hypervisor_label());
+        let mut base = gettext(uri.hypervisor_label());
+        if uri.driver == "test" && uri.path != "/default" {
+            // Several test-driver files can be open: name the file.
+            if let Some(file) = uri.path.rsplit('/').next() {
+                base = format!("{base} ({file})");
+            }
+        }
         let label = match uri.host_label() {
             Some(host) => gettext("%1$s on %2$s")
                 .replace("%1$s", &base)
@@ -47,6 +53,25 @@ pub fn state_text(state: &ConnState) -> String {
         ConnState::Lost { .. } => gettext("Connection lost"),
         ConnState::Reconnecting { .. } => gettext("Reconnecting…"),
         ConnState::Disconnected => gettext("Disconnected"),
+    }
+}
+
+/// The status line under a connection's name in the guest list.
+pub fn conn_row_status(state: &ConnState) -> String {
+    match state {
+        ConnState::Connected {
+            hostname,
+            lib_version,
+        } if !hostname.is_empty() => gettext("Connected to %1$s (libvirt %2$s)")
+            .replace("%1$s", hostname)
+            .replace("%2$s", lib_version),
+        ConnState::Lost { reason } => gettext("Connection lost: %s").replace("%s", reason),
+        ConnState::Reconnecting {
+            last_error: Some(e),
+            ..
+        } => gettext("Reconnecting… (%s)").replace("%s", &e.message),
+        ConnState::Failed(e) => gettext("Not connected: %s").replace("%s", &e.message),
+        other => state_text(other),
     }
 }
 
@@ -125,6 +150,8 @@ pub enum Page {
     Connecting,
     NoConnection,
     NoGuests,
+    /// Guests exist but the search matches none.
+    NoMatch,
     Unavailable,
 }
 
@@ -148,6 +175,13 @@ impl Page {
                 gettext("No Virtual Machines"),
                 gettext("This host has no virtual machines yet."),
             )),
+            Page::NoMatch => Some((
+                "system-search-symbolic",
+                gettext("No Results Found"),
+                gettext(
+                    "No virtual machine’s name, title or description contains the search text.",
+                ),
+            )),
             Page::Unavailable => Some((
                 "dialog-warning-symbolic",
                 gettext("Not Connected"),
@@ -159,9 +193,18 @@ impl Page {
     }
 }
 
-pub fn page(conns: &BTreeMap<ConnId, ConnView>, domains: usize, probing: bool) -> Page {
+pub fn page(
+    conns: &BTreeMap<ConnId, ConnView>,
+    domains: usize,
+    visible: usize,
+    probing: bool,
+) -> Page {
     if domains > 0 {
-        return Page::List;
+        return if visible > 0 {
+            Page::List
+        } else {
+            Page::NoMatch
+        };
     }
     if probing
         || conns.values().any(|c| {

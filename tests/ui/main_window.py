@@ -79,23 +79,56 @@ def walk(node, depth=0):
         yield from walk(c, depth + 1)
 
 
-def rows():
-    """{name: state} read from the list items of the domain list."""
+def table_rows():
+    """(connections, domains) read from the guest list's table rows:
+    connections {label: status}, domains {name: {"state", "buttons", "cells"}}."""
     app = app_node()
     if app is None:
         return None
-    lists = [n for n in walk(app) if n.getRoleName() == "list" and n.name == "Virtual machines"]
-    if not lists:
+    tables = [n for n in walk(app) if n.getRoleName() == "tree table" and n.name == "Virtual machines"]
+    if not tables:
         return None
-    out = {}
-    for item in lists[0]:
-        if item is None or item.getRoleName() != "list item":
+    conns, doms = {}, {}
+    for row in walk(tables[0]):
+        if row.getRoleName() != "table row":
             continue
-        labels = [n.name for n in walk(item) if n.getRoleName() == "label"]
-        buttons = [n.name for n in walk(item) if n.getRoleName() == "push button"]
-        if len(labels) >= 2:
-            # name first, state last (a title, if any, sits between them)
-            out[labels[0]] = {"state": labels[-1], "buttons": buttons}
+        cells = [c for c in row if c is not None and c.getRoleName() == "table cell"]
+        if len(cells) < 2:
+            continue  # the header row
+        texts = [[n.name for n in walk(c) if n.getRoleName() == "label"] for c in cells]
+        buttons = [n.name for n in walk(row) if n.getRoleName() == "push button"]
+        if not texts[0]:
+            continue
+        if "Expand" in buttons or "Collapse" in buttons:
+            conns[texts[0][0]] = texts[0][1] if len(texts[0]) > 1 else ""
+        else:
+            doms[texts[0][0]] = {"state": (texts[1] or [""])[0], "buttons": buttons,
+                                 "cells": [t[0] if t else "" for t in texts]}
+    return conns, doms
+
+
+def rows():
+    """{name: {"state", "buttons", "cells"}} of the guests the list shows."""
+    t = table_rows()
+    return t[1] if t else None
+
+
+def conn_rows():
+    t = table_rows()
+    return t[0] if t else {}
+
+
+def headers():
+    """Titles of the visible column headers."""
+    app = app_node()
+    if app is None:
+        return []
+    out = []
+    for n in walk(app):
+        if n.getRoleName() == "tree table":
+            for h in walk(n):
+                if h.getRoleName() == "filler" and h.name == "GtkColumnViewTitle":
+                    out += [l.name for l in walk(h) if l.getRoleName() == "label"]
     return out
 
 
@@ -180,7 +213,9 @@ def testsuite(opts):
     if got:
         check(all(all(b for b in v["buttons"]) for v in got.values()), "every row button has a name")
         check("Start test-cdrom" in got["test-cdrom"]["buttons"], "shut-off row offers 'Start test-cdrom'")
-    check(has_label("Test driver — Connected"), "header says which connection and that it is connected")
+    check(has_label("Test driver (testsuite.xml) — Connected"), "header says which connection and that it is connected")
+    check(any(k.startswith("Test driver") and v.startswith("Connected") for k, v in conn_rows().items()),
+          f"the connection row says it is connected: {conn_rows()}")
     screenshot(os.path.join(opts.artifacts, "main-window-testsuite.png"))
 
     app.action(WIN, "start-domain", f"<'{uuids['test-cdrom']}'>")

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//! The guest list: one virtualised `GtkColumnView` of every guest of every connection,
+//! grouped under a row per connection (a `GtkTreeListModel`), filtered by the search text,
+//! sorted by any column, with multiple selection. Only visible rows exist as widgets, so a
+//! thousand guests cost a thousand small GObjects, not a thousand widget trees.
+//!
+//! Backend events are applied as diffs keyed by (connection, UUID): an existing object is
+//! updated in place (its cells re-render through property notifications), new ones are
+//! added, vanished ones removed. Nothing is ever rebuilt.
+
+mod cell;
+pub use cell::ListCell as CellRef;
+pub mod columns;
+pub mod menus;
+
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+use gtk::prelude::*;
+use gtk::{gio, glib};
+
+use super::conn_object::ConnObject;
+use super::domain_object::DomainObject;
+use crate::backend::{ConnId, DomainInfo};
+
+pub struct DomainList {
+    pub view: gtk::ColumnView,
+    pub selection: gtk::MultiSelection,
+    /// (id, column) of every column, for showing and hiding them.
+    pub columns: Vec<(String, gtk::ColumnViewColumn)>,
+    roots: gio::ListStore,
+    conns: HashMap<ConnId, ConnObject>,
+    index: HashMap<(ConnId, String), DomainObject>,
+    filter: gtk::CustomFilter,
+    query: Rc<RefCell<String>>,
+    name_sorter: gtk::CustomSorter,
+}
+
+impl DomainList {
+    pub fn new() -> Self {
+        let query = Rc::new(RefCell::new(String::new()));
+        let q = query.clone();
+        let filter = gtk::CustomFilter::new(move |item| {
+            item.downcast_ref::<DomainObject>()
+                .is_none_or(|d| d.matches(&q.borrow()))
+        });
+        let roots = gio::ListStore::new::<ConnObject>();
+        let tree = columns::tree_model(&roots);
+        // The view's sorter, applied to siblings only (guests stay under their connection).
+        let row_sorter = gtk::TreeListRowSorter::new(None::<gtk::Sorter>);
+        let sorted = gtk::SortListModel::new(Some(tree), Some(row_sorter.clone()));
+        let selection = gtk::MultiSelection::new(Some(sorted));
+        let (view, name_sorter, columns) = columns::build(&selection);
+        row_sorter.set_sorter(view.sorter().as_ref());
+        DomainList {
+            view,
+            selection,
+            columns,
+            roots,
+            conns: HashMap::new(),
+            index: HashMap::new(),
+            filter,
+            query,
+            name_sorter,
+        }
+    }
+
+    /// Number of domains listed (all connections, ignoring the search).
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    /// Number of domains the search lets through.
+    pub fn visible_len(&self) -> usize {
+        self.conns
+            .values()
+            .filter_map(|c| c.children())
+            .map(|m| m.n_items() as usize)
+            .sum()
+    }
+
+    /// Shows a connection row (before its guests arrive).
+    pub fn add_conn(&mut self, conn: ConnId, label: &str) {
+        if !self.conns.contains_key(&conn) {
+            let c = ConnObject::new(conn, label, &self.filter);
+            self.roots.append(&c);
+            self.conns.insert(conn, c);
+        }
+    }
+
+    /// Updates a connection row's status line.
+    pub fn set_conn_status(&self, conn: ConnId, status: &str, problem: bool) {
+        if let Some(c) = self.conns.get(&conn) {
+            if c.status() != status {
+                c.set_status(status);
+            }
+            if c.problem() != problem {
+                c.set_problem(problem);
+            }
+        }
+    }
+
+    /// Removes a connection row and its guests.
+    pub fn drop_conn(&mut self, conn: ConnId) {
+        self.index.retain(|(c, _), _| *c != conn);
+        if let Some(c) = self.conns.remove(&conn) {
+            if let Some(pos) = self.roots.find(&c) {
+                self.roots.remove(pos);
+            }
+        }
+    }
+
+    /// Applies a full listing of one connection as a diff.
+    pub fn replace_conn(&mut self, conn: ConnId, domains: &[DomainInfo]) {
+        let Some(c) = self.conns.get(&conn) else {
+            return;
+        };
+        let store = c.domains();
+        let keep: HashSet<&str> = domains.iter().map(|d| d.uuid.as_str()).collect();
+        let before = self.index.len();
+        self.index
+            .retain(|(c, uuid), _| *c != conn || keep.contains(uuid.as_str()));
+        if self.index.len() != before {
+            store.retain(|o| {
+                o.downcast_ref::<DomainObject>()
+                    .is_some_and(|o| keep.contains(o.uuid().as_str()))
+            });
+        }
+        let mut added = Vec::new();
+        let mut renamed = false;
+        for info in domains {
+            match self.index.get(&(conn, info.uuid.clone())) {
+                Some(o) => {
+                    renamed |= o.name() != info.name;
+                    o.apply(info);
+                }
+                None => {
+                    let o = DomainObject::new(conn, info);
+                    self.index.insert((conn, info.uuid.clone()), o.clone());
+                    added.push(o);
+                }
+            }
+        }
+        if !added.is_empty() {
+            // One items-changed for the whole batch.
+            store.extend_from_slice(&added);
+        }
+        if renamed {
+            self.name_sorter.changed(gtk::SorterChange::Different);
+        }
+    }
+
+    /// Applies one domain's fresh data.
+    pub fn update(&mut self, conn: ConnId, info: &DomainInfo) {
+        match self.index.get(&(conn, info.uuid.clone())) {
+            Some(o) => {
+                let renamed = o.name() != info.name;
+                let text_changed = renamed || o.title() != info.title.clone().unwrap_or_default();
+                o.apply(info);
+                if renamed {
+                    self.name_sorter.changed(gtk::SorterChange::Different);
+                }
+                if text_changed && !self.query.borrow().is_empty() {
+                    self.filter.changed(gtk::FilterChange::Different);
+                }
+            }
+            None => {
+                let Some(c) = self.conns.get(&conn) else {
+                    return;
+                };
+                let o = DomainObject::new(conn, info);
+                self.index.insert((conn, info.uuid.clone()), o.clone());
+                c.domains().append(&o);
+            }
+        }
+    }
+
+    pub fn remove(&mut self, conn: ConnId, uuid: &str) {
+        if let Some(o) = self.index.remove(&(conn, uuid.to_string())) {
+            if let Some(c) = self.conns.get(&conn) {
+                let store = c.domains();
+                if let Some(pos) = store.find(&o) {
+                    store.remove(pos);
+                }
+            }
+        }
+    }
+
+    /// Drops every domain of a connection (lost or failed); the connection row stays.
+    pub fn clear_conn(&mut self, conn: ConnId) {
+        self.replace_conn(conn, &[]);
+    }
+
+    /// Sets the search text (case-insensitive substring of name, title, description).
+    pub fn set_query(&self, text: &str) {
+        let lower = text.trim().to_lowercase();
+        if *self.query.borrow() == lower {
+            return;
+        }
+        let narrower = lower.contains(self.query.borrow().as_str());
+        self.query.replace(lower);
+        self.filter.changed(if narrower {
+            gtk::FilterChange::MoreStrict
+        } else {
+            gtk::FilterChange::Different
+        });
+    }
+
+    pub fn query(&self) -> String {
+        self.query.borrow().clone()
+    }
+
+    /// Finds a domain by UUID on any connection (the first, in connection order).
+    pub fn find(&self, uuid: &str) -> Option<DomainObject> {
+        self.index
+            .iter()
+            .filter(|((_, u), _)| u == uuid)
+            .min_by_key(|((c, _), _)| *c)
+            .map(|(_, o)| o.clone())
+    }
+
+    /// The selected guests (connection rows in the selection are ignored).
+    pub fn selected(&self) -> Vec<DomainObject> {
+        let set = self.selection.selection();
+        let mut out = Vec::new();
+        let n = set.size();
+        for i in 0..n {
+            let pos = set.nth(i as u32);
+            let item = self
+                .selection
+                .item(pos)
+                .and_downcast::<gtk::TreeListRow>()
+                .and_then(|r| r.item());
+            if let Some(d) = item.and_downcast::<DomainObject>() {
+                out.push(d);
+            }
+        }
+        out
+    }
+
+    /// Shows or hides a column by id.
+    pub fn set_column_visible(&self, id: &str, visible: bool) {
+        if let Some((_, c)) = self.columns.iter().find(|(i, _)| i == id) {
+            c.set_visible(visible);
+        }
+    }
+
+    /// Runs `f` once after the next frame is painted (start-up measurement).
+    pub fn after_next_paint(&self, f: impl FnOnce() + 'static) {
+        let f = RefCell::new(Some(f));
+        self.view.add_tick_callback(move |w, _| {
+            if let Some(clock) = w.frame_clock() {
+                let f = RefCell::new(f.take());
+                let id = Rc::new(RefCell::new(None::<glib::SignalHandlerId>));
+                let id2 = id.clone();
+                let handler = clock.connect_after_paint(move |clock| {
+                    if let Some(f) = f.borrow_mut().take() {
+                        f();
+                    }
+                    if let Some(h) = id2.take() {
+                        clock.disconnect(h);
+                    }
+                });
+                id.replace(Some(handler));
+            }
+            glib::ControlFlow::Break
+        });
+    }
+}
+
+impl Default for DomainList {
+    fn default() -> Self {
+        Self::new()
+    }
+}

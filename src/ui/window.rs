@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//! The main window's widgets: header bar (title, refresh, search, selection actions,
+//! primary menu), banner, search bar, the guest list and its status page, toasts, and the
+//! guest list's context menu. Built once; the app component updates them.
+
+use adw::prelude::*;
+use gettextrs::gettext;
+use relm4::ComponentSender;
+
+use super::actions;
+use super::app::{App, AppMsg};
+use super::domain_list::{menus, DomainList};
+use super::status;
+
+pub struct AppWidgets {
+    pub toasts: adw::ToastOverlay,
+    pub title: adw::WindowTitle,
+    pub banner: status::Banner,
+    pub stack: gtk::Stack,
+    pub empty: adw::StatusPage,
+}
+
+fn icon_button(icon: &str, tooltip: &str, action: &str) -> gtk::Button {
+    let b = gtk::Button::from_icon_name(icon);
+    b.set_tooltip_text(Some(tooltip));
+    b.set_action_name(Some(action));
+    b.update_property(&[gtk::accessible::Property::Label(tooltip)]);
+    b
+}
+
+pub fn build(
+    root: &adw::ApplicationWindow,
+    sender: &ComponentSender<App>,
+    list: &DomainList,
+) -> AppWidgets {
+    let title = adw::WindowTitle::new(&gettext("Vireo"), "");
+    let header = adw::HeaderBar::new();
+    header.set_title_widget(Some(&title));
+    header.pack_start(&icon_button(
+        "view-refresh-symbolic",
+        &gettext("Refresh"),
+        "win.refresh",
+    ));
+
+    // Actions on the selected guests.
+    let selection = gtk::Box::new(gtk::Orientation::Horizontal, 0);
+    selection.add_css_class("linked");
+    selection.append(&icon_button(
+        "media-playback-start-symbolic",
+        &gettext("Start Selected"),
+        "win.start-selected",
+    ));
+    selection.append(&icon_button(
+        "system-shutdown-symbolic",
+        &gettext("Shut Down Selected"),
+        "win.shutdown-selected",
+    ));
+    let more = gtk::MenuButton::new();
+    more.set_icon_name("view-more-symbolic");
+    more.set_tooltip_text(Some(&gettext("More Actions on Selected")));
+    more.update_property(&[gtk::accessible::Property::Label(&gettext(
+        "More Actions on Selected",
+    ))]);
+    more.set_menu_model(Some(&menus::selection_menu()));
+    selection.append(&more);
+    header.pack_start(&selection);
+
+    let menu = gtk::MenuButton::new();
+    menu.set_icon_name("open-menu-symbolic");
+    menu.set_tooltip_text(Some(&gettext("Main Menu")));
+    menu.set_primary(true);
+    menu.update_property(&[gtk::accessible::Property::Label(&gettext("Main Menu"))]);
+    menu.set_menu_model(Some(&actions::primary_menu()));
+    header.pack_end(&menu);
+
+    let search_button = gtk::ToggleButton::new();
+    search_button.set_icon_name("system-search-symbolic");
+    search_button.set_tooltip_text(Some(&gettext("Search")));
+    search_button.update_property(&[gtk::accessible::Property::Label(&gettext("Search"))]);
+    header.pack_end(&search_button);
+
+    let entry = gtk::SearchEntry::new();
+    entry.set_placeholder_text(Some(&gettext("Search by name, title or description")));
+    entry.set_hexpand(true);
+    entry.update_property(&[gtk::accessible::Property::Label(&gettext(
+        "Search virtual machines",
+    ))]);
+    let clamp = adw::Clamp::new();
+    clamp.set_maximum_size(400);
+    clamp.set_child(Some(&entry));
+    let search_bar = gtk::SearchBar::new();
+    search_bar.set_child(Some(&clamp));
+    search_bar.connect_entry(&entry);
+    search_bar.set_key_capture_widget(Some(root));
+    search_bar
+        .bind_property("search-mode-enabled", &search_button, "active")
+        .bidirectional()
+        .sync_create()
+        .build();
+    let search = gtk::gio::SimpleAction::new("search", None);
+    let bar = search_bar.clone();
+    search.connect_activate(move |_, _| bar.set_search_mode(!bar.is_search_mode()));
+    root.add_action(&search);
+    let input = sender.input_sender().clone();
+    entry.connect_search_changed(move |e| input.emit(AppMsg::Search(e.text().to_string())));
+
+    let banner = status::Banner::new();
+    let scrolled = gtk::ScrolledWindow::new();
+    scrolled.set_vexpand(true);
+    scrolled.set_child(Some(&list.view));
+    context_menu(&list.view, &list.selection);
+
+    let empty = adw::StatusPage::new();
+    let stack = gtk::Stack::new();
+    stack.add_named(&scrolled, Some("list"));
+    stack.add_named(&empty, Some("status"));
+    let toasts = adw::ToastOverlay::new();
+    toasts.set_child(Some(&stack));
+    toasts.set_vexpand(true);
+
+    let content = gtk::Box::new(gtk::Orientation::Vertical, 0);
+    content.append(&header);
+    content.append(&search_bar);
+    content.append(&banner.widget);
+    content.append(&toasts);
+    root.set_content(Some(&content));
+    root.connect_close_request(|w| {
+        super::settings::save_window_geometry(w);
+        gtk::glib::Propagation::Proceed
+    });
+
+    // Apply the saved column choice.
+    let hidden = super::settings::hidden_columns();
+    for id in &hidden {
+        list.set_column_visible(id, false);
+    }
+    AppWidgets {
+        toasts,
+        title,
+        banner,
+        stack,
+        empty,
+    }
+}
+
+/// Right-click (or long press) on a guest: select it unless it is already part of the
+/// selection, then offer the selection's menu.
+fn context_menu(view: &gtk::ColumnView, selection: &gtk::MultiSelection) {
+    let popover = gtk::PopoverMenu::from_model(Some(&menus::selection_menu()));
+    popover.set_parent(view);
+    popover.set_has_arrow(false);
+    popover.set_halign(gtk::Align::Start);
+    let click = gtk::GestureClick::new();
+    click.set_button(gtk::gdk::BUTTON_SECONDARY);
+    let sel = selection.clone();
+    click.connect_pressed(move |gesture, _, x, y| {
+        let Some(view) = gesture.widget() else { return };
+        if let Some(pos) = row_at(&view, &sel, x, y) {
+            if !sel.is_selected(pos) {
+                sel.select_item(pos, true);
+            }
+        }
+        popover.set_pointing_to(Some(&gtk::gdk::Rectangle::new(x as i32, y as i32, 1, 1)));
+        popover.popup();
+    });
+    view.add_controller(click);
+}
+
+/// The model position of the row under (x, y), found through the cell widget there.
+fn row_at(view: &gtk::Widget, sel: &gtk::MultiSelection, x: f64, y: f64) -> Option<u32> {
+    let mut w = view.pick(x, y, gtk::PickFlags::DEFAULT)?;
+    let item = loop {
+        if let Some(cell) = w.downcast_ref::<super::domain_list::CellRef>() {
+            break cell.item()?;
+        }
+        w = w.parent()?;
+    };
+    (0..sel.n_items()).find(|&i| {
+        sel.item(i)
+            .and_downcast::<gtk::TreeListRow>()
+            .and_then(|r| r.item())
+            .is_some_and(|o| o == item)
+    })
+}
