@@ -10,6 +10,7 @@
 //! - [`backend`]: libvirt over the `virt` crate, **no GTK**: connection URIs, one worker
 //!   thread per connection, domain listing and lifecycle commands, typed events (domain
 //!   lifecycle, connection closed) and typed errors.
+//! - [`stats`]: stats maths, no libvirt or GTK: counters → rates, ring buffers, axis scaling.
 //! - `ui` (feature `ui`, default): relm4 + GTK4 + libadwaita. It never calls libvirt; it sends
 //!   [`backend::Command`]s and renders [`backend::BackendEvent`]s.
 //!
@@ -29,6 +30,7 @@ pub mod backend;
 pub mod cli;
 pub mod config;
 pub mod runtime;
+pub mod stats;
 
 #[cfg(feature = "ui")]
 pub mod ui;

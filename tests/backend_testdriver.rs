@@ -267,3 +267,52 @@ fn a_thousand_domains_list_quickly() {
     // Not a benchmark (see benches/), a guard against an accidental O(n²): generous bound.
     assert!(t.elapsed() < Duration::from_secs(10), "{:?}", t.elapsed());
 }
+
+#[test]
+fn disconnect_and_connect_again() {
+    let mut h = Harness::new();
+    let uri = common::private_node("reconnect", 2);
+    // A saved connection that does not autoconnect starts disconnected.
+    let id = h.backend.open_with(&uri, false).unwrap();
+    h.wait_for("idle", T, |e| {
+        matches!(
+            e,
+            BackendEvent::State {
+                state: ConnState::Disconnected,
+                ..
+            }
+        )
+    });
+    h.backend.send(id, Command::Connect);
+    h.wait_for(
+        "listed",
+        T,
+        |e| matches!(e, BackendEvent::Domains { domains, .. } if domains.len() == 2),
+    );
+    h.backend.send(id, Command::Disconnect);
+    h.wait_for("disconnected", T, |e| {
+        matches!(
+            e,
+            BackendEvent::State {
+                state: ConnState::Disconnected,
+                ..
+            }
+        )
+    });
+    // Commands while disconnected fail cleanly.
+    let r = act(
+        &mut h,
+        id,
+        "00000000-0000-4000-8000-000000000001",
+        Action::Pause,
+    );
+    assert!(
+        matches!(r, BackendEvent::ActionFailed { error, .. } if error.kind == ErrorKind::ConnectionLost)
+    );
+    h.backend.send(id, Command::Connect);
+    h.wait_for(
+        "listed again",
+        T,
+        |e| matches!(e, BackendEvent::Domains { domains, .. } if domains.len() == 2),
+    );
+}

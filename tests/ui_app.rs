@@ -22,7 +22,7 @@ fn have(cmd: &str) -> bool {
 fn main_window_under_xvfb() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let missing: Vec<_> = [
-        "xvfb-run",
+        "Xvfb",
         "dbus-run-session",
         "gdbus",
         "import",
@@ -51,34 +51,59 @@ fn main_window_under_xvfb() {
         "fixture {} missing (set VIREO_FIXTURES)",
         testsuite.display()
     );
-    // xvfb-run -a starts looking for a free display at -n; two runs that start together
-    // (a developer's and CI's) race for the same number, so start from one of our own.
-    let display = (200 + std::process::id() % 700).to_string();
-    let mut cmd = Command::new("xvfb-run");
-    cmd.args([
-        "-a",
-        "-n",
-        &display,
-        "-s",
-        "-screen 0 1280x800x24",
-        "dbus-run-session",
-        "--",
-        "/usr/bin/python3",
-    ])
-    .arg(root.join("tests/ui/main_window.py"))
-    .arg("--app")
-    .arg(env!("CARGO_BIN_EXE_vireo"))
-    .arg("--testsuite")
-    .arg(&testsuite)
-    .arg("--artifacts")
-    .arg(&artifacts)
-    .env("NO_AT_BRIDGE", "0")
-    .env_remove("DBUS_SESSION_BUS_ADDRESS");
+    // Our own X server. Xvfb writes its display number to -displayfd once it accepts
+    // clients, so there is no guessing of free numbers (xvfb-run -a races with other X
+    // servers starting at the same time) and no waiting on a timer.
+    let mut xvfb = Command::new("Xvfb")
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1280x800x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start Xvfb");
+    let display = {
+        use std::io::BufRead;
+        let mut line = String::new();
+        let out = xvfb.stdout.take().expect("Xvfb stdout");
+        std::io::BufReader::new(out)
+            .read_line(&mut line)
+            .expect("Xvfb display number");
+        format!(":{}", line.trim())
+    };
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let _xvfb = Kill(xvfb);
+    let mut cmd = Command::new("dbus-run-session");
+    cmd.args(["--", "/usr/bin/python3"])
+        .arg(root.join("tests/ui/main_window.py"))
+        .arg("--app")
+        .arg(env!("CARGO_BIN_EXE_vireo"))
+        .arg("--testsuite")
+        .arg(&testsuite)
+        .arg("--artifacts")
+        .arg(&artifacts)
+        .env("DISPLAY", &display)
+        .env_remove("XAUTHORITY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("NO_AT_BRIDGE", "0")
+        .env_remove("DBUS_SESSION_BUS_ADDRESS");
     // The qemu:///system scenario restarts libvirtd: only where the system tests run.
     if common::system::available("main_window_under_xvfb (system scenario)") {
         cmd.arg("--system");
     }
-    let status = cmd.status().expect("run xvfb-run");
+    let status = cmd.status().expect("run dbus-run-session");
     assert!(
         status.success(),
         "UI scenarios failed (see [ui-test] lines above); screenshots in {}",

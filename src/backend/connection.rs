@@ -35,6 +35,10 @@ pub enum Command {
     RefreshDomain(String),
     /// Apply a lifecycle action to a domain (by UUID).
     Lifecycle { uuid: String, action: Action },
+    /// Connect (after [`Command::Disconnect`], a failed first attempt, or when opened idle).
+    Connect,
+    /// Close the libvirt connection but keep the worker (the UI keeps showing the row).
+    Disconnect,
     /// Close the connection and end the worker.
     Close,
     /// Internal: libvirt's close callback fired.
@@ -138,16 +142,20 @@ impl Worker {
         });
     }
 
-    pub fn run(self) {
-        self.state(ConnState::Connecting);
-        let mut live = match self.open() {
-            Ok(l) => Some(l),
-            Err(e) => {
-                self.state(ConnState::Failed(e));
-                // Stay alive for Close; a failed first connect is retried by the user.
-                None
+    /// Runs the worker; `connect_now` false leaves it disconnected until
+    /// [`Command::Connect`].
+    pub fn run(self, connect_now: bool) {
+        let mut live = None;
+        if connect_now {
+            self.state(ConnState::Connecting);
+            match self.open() {
+                Ok(l) => live = Some(l),
+                // Stay alive; a failed first connect is retried by the user, not by us.
+                Err(e) => self.state(ConnState::Failed(e)),
             }
-        };
+        } else {
+            self.state(ConnState::Disconnected);
+        }
         let mut failed_first = live.is_none();
         // Reconnect schedule: (attempt, when) while disconnected after a loss.
         let mut retry: Option<(u32, Instant)> = None;
@@ -189,6 +197,31 @@ impl Worker {
                     }
                     self.state(ConnState::Disconnected);
                     break;
+                }
+                Ok(Command::Connect) => {
+                    if live.is_none() {
+                        retry = None;
+                        self.state(ConnState::Connecting);
+                        match self.open() {
+                            Ok(l) => {
+                                live = Some(l);
+                                failed_first = false;
+                                self.refresh(&mut live, &mut retry);
+                            }
+                            Err(e) => {
+                                failed_first = true;
+                                self.state(ConnState::Failed(e));
+                            }
+                        }
+                    }
+                }
+                Ok(Command::Disconnect) => {
+                    if let Some(l) = live.take() {
+                        teardown(l);
+                    }
+                    retry = None;
+                    failed_first = true;
+                    self.state(ConnState::Disconnected);
                 }
                 Ok(Command::Closed(reason)) => {
                     if live.is_some() && reason != CloseReason::Client {

@@ -15,6 +15,7 @@ pub mod domain;
 pub mod error;
 pub mod events;
 pub mod reconnect;
+pub mod stats;
 pub mod uri;
 
 use std::collections::HashMap;
@@ -75,6 +76,12 @@ impl Backend {
     /// Validates `uri` and starts a worker that connects to it. An invalid URI is refused
     /// here, before any thread starts; everything else is reported through the sink.
     pub fn open(&mut self, uri: &str) -> Result<ConnId, BackendError> {
+        self.open_with(uri, true)
+    }
+
+    /// Like [`Backend::open`]; with `connect_now` false the worker waits, disconnected,
+    /// for [`Command::Connect`] (a saved connection that does not autoconnect).
+    pub fn open_with(&mut self, uri: &str, connect_now: bool) -> Result<ConnId, BackendError> {
         let parsed = ConnectionUri::parse(uri)?;
         let id = self.next_id;
         self.next_id += 1;
@@ -87,12 +94,14 @@ impl Backend {
             rx,
             backoff: self.backoff,
         };
-        runtime::spawn_named(format!("vireo-conn-{id}"), move || worker.run()).map_err(|e| {
-            BackendError::new(
-                ErrorKind::OperationFailed,
-                format!("cannot start a worker thread: {e}"),
-            )
-        })?;
+        runtime::spawn_named(format!("vireo-conn-{id}"), move || worker.run(connect_now)).map_err(
+            |e| {
+                BackendError::new(
+                    ErrorKind::OperationFailed,
+                    format!("cannot start a worker thread: {e}"),
+                )
+            },
+        )?;
         self.conns.insert(id, Handle { uri: parsed, tx });
         Ok(id)
     }

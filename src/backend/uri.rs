@@ -202,6 +202,62 @@ impl ConnectionUri {
     }
 }
 
+/// What the add-connection dialog offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hypervisor {
+    /// QEMU/KVM, system instance (`qemu:///system`).
+    QemuSystem,
+    /// QEMU/KVM, the user's own session (`qemu:///session`).
+    QemuSession,
+}
+
+/// A remote host reached over SSH.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SshTarget {
+    pub user: String,
+    pub host: String,
+    /// Empty means SSH's default.
+    pub port: String,
+}
+
+/// Builds the URI for a hypervisor, optionally on a remote host over SSH, validating
+/// every part (an empty host, a port that is not a number, a space in a user name).
+pub fn compose(hypervisor: Hypervisor, remote: Option<&SshTarget>) -> Result<ConnectionUri> {
+    let path = match hypervisor {
+        Hypervisor::QemuSystem => "/system",
+        Hypervisor::QemuSession => "/session",
+    };
+    let Some(r) = remote else {
+        return ConnectionUri::parse(&format!("qemu://{path}"));
+    };
+    let host = r.host.trim();
+    if host.is_empty() {
+        return Err(bad(
+            "enter the host name or address of the remote machine".into()
+        ));
+    }
+    let user = r.user.trim();
+    if user
+        .chars()
+        .any(|c| c.is_whitespace() || c == '@' || c == '/')
+    {
+        return Err(bad(format!("'{user}' is not a valid user name")));
+    }
+    let port = r.port.trim();
+    let mut text = String::from("qemu+ssh://");
+    if !user.is_empty() {
+        text.push_str(user);
+        text.push('@');
+    }
+    text.push_str(host);
+    if !port.is_empty() {
+        text.push(':');
+        text.push_str(port);
+    }
+    text.push_str(path);
+    ConnectionUri::parse(&text)
+}
+
 fn split_host_port(hostport: &str, text: &str) -> Result<(Option<String>, Option<u16>)> {
     if hostport.is_empty() {
         return Ok((None, None));
@@ -306,6 +362,57 @@ mod tests {
             .is_embedded());
         assert!(ConnectionUri::parse("test:///tmp/node.xml").is_ok());
         assert!(ConnectionUri::parse("test://").is_err());
+    }
+
+    #[test]
+    fn composes_local_and_ssh_uris() {
+        assert_eq!(
+            compose(Hypervisor::QemuSystem, None).unwrap().to_string(),
+            "qemu:///system"
+        );
+        assert_eq!(
+            compose(Hypervisor::QemuSession, None).unwrap().to_string(),
+            "qemu:///session"
+        );
+        let r = SshTarget {
+            user: "root".into(),
+            host: "server1".into(),
+            port: "2222".into(),
+        };
+        assert_eq!(
+            compose(Hypervisor::QemuSystem, Some(&r))
+                .unwrap()
+                .to_string(),
+            "qemu+ssh://root@server1:2222/system"
+        );
+        let r = SshTarget {
+            user: String::new(),
+            host: " server1 ".into(),
+            port: String::new(),
+        };
+        assert_eq!(
+            compose(Hypervisor::QemuSystem, Some(&r))
+                .unwrap()
+                .to_string(),
+            "qemu+ssh://server1/system"
+        );
+    }
+
+    #[test]
+    fn compose_rejects_bad_parts() {
+        let r = |user: &str, host: &str, port: &str| SshTarget {
+            user: user.into(),
+            host: host.into(),
+            port: port.into(),
+        };
+        let e = compose(Hypervisor::QemuSystem, Some(&r("", "", ""))).unwrap_err();
+        assert!(e.message.contains("host name"), "{}", e.message);
+        let e = compose(Hypervisor::QemuSystem, Some(&r("a b", "h", ""))).unwrap_err();
+        assert!(e.message.contains("user name"), "{}", e.message);
+        let e = compose(Hypervisor::QemuSystem, Some(&r("", "h", "ssh"))).unwrap_err();
+        assert!(e.message.contains("port"), "{}", e.message);
+        let e = compose(Hypervisor::QemuSystem, Some(&r("", "bad host", ""))).unwrap_err();
+        assert!(e.message.contains("host"), "{}", e.message);
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! `win.start-domain`, `win.shutdown-domain`, `win.reboot-domain`, `win.force-off-domain`,
 //! `win.reset-domain`, `win.pause-domain`, `win.resume-domain`, `win.save-domain`.
 //! The same names with `-selected` instead of `-domain` act on the selected guests.
-//! Others: `win.refresh`, `win.search`, `win.column-ID` (stateful), `win.show-error(u)`,
+//! Connections: `win.add-connection`, `win.connect-conn(u)`, `win.disconnect-conn(u)`,
+//! `win.remove-conn(u)` (connection id). Others: `win.refresh`, `win.search`, `win.column-ID` (stateful), `win.show-error(u)`,
 //! `app.connect(s)`, `app.about`, `app.quit`.
 //! GtkApplication exports all of them on the session bus, which is how the UI tests drive
 //! the real app.
@@ -15,7 +16,7 @@ use gtk::prelude::*;
 use gtk::{gio, glib};
 use relm4::ComponentSender;
 
-use super::app::{App, AppMsg};
+use super::app::{App, AppMsg, ConnOp};
 use crate::backend::Action;
 
 /// Window action name of a lifecycle action.
@@ -58,6 +59,25 @@ pub fn install(win: &adw::ApplicationWindow, sender: &ComponentSender<App>) {
         win.add_action(&a);
     }
 
+    let add = gio::SimpleAction::new("add-connection", None);
+    let input = sender.input_sender().clone();
+    add.connect_activate(move |_, _| input.emit(AppMsg::ShowAddConnection));
+    win.add_action(&add);
+    for (name, op) in [
+        ("connect-conn", ConnOp::Connect),
+        ("disconnect-conn", ConnOp::Disconnect),
+        ("remove-conn", ConnOp::Remove),
+    ] {
+        let a = gio::SimpleAction::new(name, Some(glib::VariantTy::UINT32));
+        let input = sender.input_sender().clone();
+        a.connect_activate(move |_, p| {
+            if let Some(id) = p.and_then(|p| p.get::<u32>()) {
+                input.emit(AppMsg::Conn(id, op));
+            }
+        });
+        win.add_action(&a);
+    }
+
     let refresh = gio::SimpleAction::new("refresh", None);
     let input = sender.input_sender().clone();
     refresh.connect_activate(move |_, _| input.emit(AppMsg::Refresh));
@@ -91,6 +111,26 @@ pub fn install(win: &adw::ApplicationWindow, sender: &ComponentSender<App>) {
     });
     app.add_action(&quit);
 
+    // Colour scheme: follow the system, or force light or dark (libadwaita does the rest).
+    let style = gio::SimpleAction::new_stateful(
+        "style",
+        Some(glib::VariantTy::STRING),
+        &"default".to_variant(),
+    );
+    style.connect_activate(|a, p| {
+        let Some(choice) = p.and_then(|p| p.get::<String>()) else {
+            return;
+        };
+        let scheme = match choice.as_str() {
+            "light" => adw::ColorScheme::ForceLight,
+            "dark" => adw::ColorScheme::ForceDark,
+            _ => adw::ColorScheme::Default,
+        };
+        adw::StyleManager::default().set_color_scheme(scheme);
+        a.set_state(&choice.to_variant());
+    });
+    app.add_action(&style);
+
     let about = gio::SimpleAction::new("about", None);
     let w = win.downgrade();
     about.connect_activate(move |_, _| {
@@ -115,12 +155,17 @@ pub fn install(win: &adw::ApplicationWindow, sender: &ComponentSender<App>) {
     app.set_accels_for_action("window.close", &["<Control>w"]);
     app.set_accels_for_action("win.refresh", &["<Control>r", "F5"]);
     app.set_accels_for_action("win.search", &["<Control>f"]);
+    app.set_accels_for_action("win.add-connection", &["<Control>n"]);
     app.set_accels_for_action("win.start-selected", &["<Control>Return"]);
 }
 
 pub fn primary_menu() -> gio::Menu {
     let menu = gio::Menu::new();
     let section = gio::Menu::new();
+    section.append(
+        Some(&gettext("_Add Connection…")),
+        Some("win.add-connection"),
+    );
     section.append(Some(&gettext("_Refresh")), Some("win.refresh"));
     let columns = gio::Menu::new();
     for id in super::domain_list::columns::HIDEABLE {
@@ -130,10 +175,33 @@ pub fn primary_menu() -> gio::Menu {
         );
     }
     section.append_submenu(Some(&gettext("_Columns")), &columns);
+    let style = gio::Menu::new();
+    for (label, id) in [
+        (gettext("Follow _System"), "default"),
+        (gettext("_Light"), "light"),
+        (gettext("_Dark"), "dark"),
+    ] {
+        let item = gio::MenuItem::new(Some(&label), None);
+        item.set_action_and_target_value(Some("app.style"), Some(&id.to_variant()));
+        style.append_item(&item);
+    }
+    section.append_submenu(Some(&gettext("_Style")), &style);
     menu.append_section(None, &section);
     let section = gio::Menu::new();
     section.append(Some(&gettext("_About Vireo")), Some("app.about"));
     section.append(Some(&gettext("_Quit")), Some("app.quit"));
     menu.append_section(None, &section);
     menu
+}
+
+/// Enables the `*-selected` actions only while guests are selected.
+pub fn set_selection_actions_enabled(win: &adw::ApplicationWindow, enabled: bool) {
+    for action in Action::ALL {
+        if let Some(a) = win
+            .lookup_action(&format!("{}-selected", action.name()))
+            .and_downcast::<gio::SimpleAction>()
+        {
+            a.set_enabled(enabled);
+        }
+    }
 }

@@ -22,8 +22,26 @@ pub const SYSTEM_URI: &str = "qemu:///system";
 /// libvirt's in-process test hypervisor, used when no daemon is reachable.
 pub const EMBEDDED_URI: &str = "test:///default";
 
+/// What a connection row's menu asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnOp {
+    Connect,
+    Disconnect,
+    /// Close it and forget it.
+    Remove,
+}
+
 #[derive(Debug)]
 pub enum AppMsg {
+    /// Show the Add Connection dialog.
+    ShowAddConnection,
+    /// Save a connection from the dialog and open it.
+    AddConnection {
+        uri: String,
+        autoconnect: bool,
+    },
+    /// Connect, disconnect or remove a connection (by id).
+    Conn(ConnId, ConnOp),
     Backend(BackendEvent),
     /// Apply a lifecycle action to the domain with this UUID (force off asks first).
     Act {
@@ -73,7 +91,11 @@ impl App {
     }
 
     fn open(&mut self, uri: &str, widgets: &AppWidgets) -> Option<ConnId> {
-        match self.backend.open(uri) {
+        self.open_with(uri, true, widgets)
+    }
+
+    fn open_with(&mut self, uri: &str, connect_now: bool, widgets: &AppWidgets) -> Option<ConnId> {
+        match self.backend.open_with(uri, connect_now) {
             Ok(id) => {
                 let parsed = self
                     .backend
@@ -91,7 +113,7 @@ impl App {
                 let view = ConnView::new(&parsed);
                 self.list.add_conn(id, &view.label);
                 self.list
-                    .set_conn_status(id, &status::state_text(&view.state), false);
+                    .set_conn_status(id, &status::state_text(&view.state), false, false);
                 self.conns.insert(id, view);
                 Some(id)
             }
@@ -142,8 +164,9 @@ impl App {
                     state,
                     ConnState::Lost { .. } | ConnState::Failed(_) | ConnState::Reconnecting { .. }
                 );
+                let up = matches!(state, ConnState::Connected { .. });
                 self.list
-                    .set_conn_status(conn, &status::conn_row_status(&state), problem);
+                    .set_conn_status(conn, &status::conn_row_status(&state), problem, up);
                 if let Some(c) = self.conns.get_mut(&conn) {
                     c.state = state;
                 }
@@ -250,6 +273,13 @@ impl Component for App {
         let list = DomainList::new();
         let widgets = super::window::build(&root, &sender, &list);
         actions::install(&root, &sender);
+        actions::set_selection_actions_enabled(&root, false);
+        let win = root.downgrade();
+        list.selection.connect_selection_changed(move |sel, _, _| {
+            if let Some(win) = win.upgrade() {
+                actions::set_selection_actions_enabled(&win, !sel.selection().is_empty());
+            }
+        });
 
         let mut model = App {
             backend,
@@ -262,11 +292,15 @@ impl Component for App {
             painted_once: false,
         };
 
-        let mut uris = options.connect.clone();
-        if uris.is_empty() {
-            uris = super::settings::saved_connections();
-        }
-        if uris.is_empty() {
+        let uris = options.connect.clone();
+        let saved = super::settings::saved_connections();
+        if uris.is_empty() && !saved.is_empty() {
+            // Saved connections: the autoconnect ones connect now, the others wait as rows.
+            let auto = super::settings::autoconnect_uris();
+            for uri in &saved {
+                model.open_with(uri, auto.contains(uri), &widgets);
+            }
+        } else if uris.is_empty() {
             // VIREO_SYSTEM_URI: where to look for the system daemon (tests point it at a
             // socket that does not exist to see the fallback).
             let system =
@@ -389,6 +423,31 @@ impl Component for App {
                 }
             }
             AppMsg::Search(text) => self.list.set_query(&text),
+            AppMsg::ShowAddConnection => {
+                let input = sender.input_sender().clone();
+                super::connect_dialog::present(root, move |uri, autoconnect| {
+                    input.emit(AppMsg::AddConnection { uri, autoconnect })
+                });
+            }
+            AppMsg::AddConnection { uri, autoconnect } => {
+                super::settings::save_connection(&uri, autoconnect);
+                sender.input(AppMsg::Open(uri));
+            }
+            AppMsg::Conn(id, op) => match op {
+                ConnOp::Connect => {
+                    self.backend.send(id, crate::backend::Command::Connect);
+                }
+                ConnOp::Disconnect => {
+                    self.backend.send(id, crate::backend::Command::Disconnect);
+                }
+                ConnOp::Remove => {
+                    if let Some(c) = self.conns.remove(&id) {
+                        super::settings::forget_connection(&c.uri);
+                    }
+                    self.backend.close(id);
+                    self.list.drop_conn(id);
+                }
+            },
             AppMsg::ShowColumn(id, visible) => {
                 self.list.set_column_visible(&id, visible);
                 super::settings::set_column_hidden(&id, !visible);

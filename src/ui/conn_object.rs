@@ -30,6 +30,9 @@ mod imp {
         /// The connection has a problem the user should see (failed, lost).
         #[property(get, set)]
         pub problem: Cell<bool>,
+        /// The connection is up (offer Disconnect rather than Connect).
+        #[property(get, set)]
+        pub connected: Cell<bool>,
         pub domains: OnceCell<gio::ListStore>,
         pub children: OnceCell<gtk::FilterListModel>,
     }

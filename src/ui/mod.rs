@@ -7,13 +7,14 @@
 //! - [`domain_list`], [`domain_object`], [`conn_object`]: the virtualised guest list.
 //! - [`window`]: the main window's widgets.
 //! - [`status`]: connection status wording, banner and empty states.
-//! - [`dialogs`]: error details and confirmations.
+//! - [`dialogs`]: error details and confirmations; [`connect_dialog`]: Add Connection.
 //! - [`settings`]: GSettings with graceful fallback; [`bench`]: start-up timing.
 
 pub mod actions;
 pub mod app;
 pub mod bench;
 pub mod conn_object;
+pub mod connect_dialog;
 pub mod dialogs;
 pub mod domain_list;
 pub mod domain_object;

@@ -75,3 +75,46 @@ pub fn set_column_hidden(id: &str, hidden: bool) {
     let refs: Vec<&str> = cols.iter().map(String::as_str).collect();
     let _ = s.set_strv("hidden-columns", refs.as_slice());
 }
+
+/// Saved connections that open when Vireo starts.
+pub fn autoconnect_uris() -> Vec<String> {
+    settings()
+        .map(|s| {
+            s.strv("autoconnect")
+                .iter()
+                .map(|g| g.to_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn set_list(key: &str, values: &[String]) {
+    let Some(s) = settings() else { return };
+    let refs: Vec<&str> = values.iter().map(String::as_str).collect();
+    let _ = s.set_strv(key, refs.as_slice());
+}
+
+/// Saves a connection (or updates its autoconnect flag).
+pub fn save_connection(uri: &str, autoconnect: bool) {
+    let mut saved = saved_connections();
+    if !saved.iter().any(|u| u == uri) {
+        saved.push(uri.to_string());
+        set_list("connections", &saved);
+    }
+    let mut auto = autoconnect_uris();
+    auto.retain(|u| u != uri);
+    if autoconnect {
+        auto.push(uri.to_string());
+    }
+    set_list("autoconnect", &auto);
+}
+
+/// Forgets a saved connection.
+pub fn forget_connection(uri: &str) {
+    let mut saved = saved_connections();
+    saved.retain(|u| u != uri);
+    set_list("connections", &saved);
+    let mut auto = autoconnect_uris();
+    auto.retain(|u| u != uri);
+    set_list("autoconnect", &auto);
+}

@@ -150,6 +150,9 @@ fn context_menu(view: &gtk::ColumnView, selection: &gtk::MultiSelection) {
     popover.set_parent(view);
     popover.set_has_arrow(false);
     popover.set_halign(gtk::Align::Start);
+    // The popover is parented to the view by hand, so it must be unparented by hand.
+    let p = popover.clone();
+    view.connect_destroy(move |_| p.unparent());
     let click = gtk::GestureClick::new();
     click.set_button(gtk::gdk::BUTTON_SECONDARY);
     let sel = selection.clone();

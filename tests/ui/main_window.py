@@ -159,8 +159,9 @@ class App:
         e.update(env or {})
         log("start:", binary, *args)
         self.p = subprocess.Popen([binary, *args], env=e)
-        ok = wait(lambda: app_node() is not None, 30, "app on the accessibility bus")
-        check(ok is not None, "app started and is on the accessibility bus")
+        ok = wait(lambda: app_node() is not None or self.p.poll() is not None, 30, "app on the accessibility bus")
+        check(ok is not None and self.p.poll() is None,
+              f"app started and is on the accessibility bus (exit code {self.p.poll()}, DISPLAY={os.environ.get('DISPLAY')})")
 
     def action(self, path, name, *params):
         variants = "[" + ", ".join(params) + "]"

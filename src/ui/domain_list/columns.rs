@@ -216,7 +216,16 @@ fn actions_render(cell: &ListCell, item: &glib::Object) {
     };
     let Some(d) = item.downcast_ref::<DomainObject>() else {
         primary.set_visible(false);
-        menu.set_visible(false);
+        let Some(c) = item.downcast_ref::<ConnObject>() else {
+            menu.set_visible(false);
+            return;
+        };
+        menu.set_visible(true);
+        menu.set_menu_model(Some(&super::menus::conn_menu(c.conn_id(), c.connected())));
+        menu.set_tooltip_text(Some(&gettext("Connection Actions")));
+        menu.update_property(&[gtk::accessible::Property::Label(
+            &gettext("Actions for connection %s").replace("%s", &c.label()),
+        )]);
         return;
     };
     primary.set_visible(true);
@@ -377,7 +386,11 @@ pub fn build(
 
     let actions = gtk::ColumnViewColumn::new(
         None,
-        Some(factory(actions_setup, &["state-label"], actions_render)),
+        Some(factory(
+            actions_setup,
+            &["state-label", "connected"],
+            actions_render,
+        )),
     );
     actions.set_fixed_width(90);
     view.append_column(&actions);

@@ -58,3 +58,25 @@ pub fn selection_menu() -> gio::Menu {
     menu.append_section(None, &hard);
     menu
 }
+
+/// A connection row's menu.
+pub fn conn_menu(conn: u32, connected: bool) -> gio::Menu {
+    let menu = gio::Menu::new();
+    let target = glib::Variant::from(conn);
+    let item = |label: String, action: &str| {
+        let i = gio::MenuItem::new(Some(&label), None);
+        i.set_action_and_target_value(Some(action), Some(&target));
+        i
+    };
+    let main = gio::Menu::new();
+    if connected {
+        main.append_item(&item(gettext("_Disconnect"), "win.disconnect-conn"));
+    } else {
+        main.append_item(&item(gettext("_Connect"), "win.connect-conn"));
+    }
+    menu.append_section(None, &main);
+    let danger = gio::Menu::new();
+    danger.append_item(&item(gettext("_Remove Connection"), "win.remove-conn"));
+    menu.append_section(None, &danger);
+    menu
+}

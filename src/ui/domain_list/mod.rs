@@ -94,8 +94,11 @@ impl DomainList {
     }
 
     /// Updates a connection row's status line.
-    pub fn set_conn_status(&self, conn: ConnId, status: &str, problem: bool) {
+    pub fn set_conn_status(&self, conn: ConnId, status: &str, problem: bool, connected: bool) {
         if let Some(c) = self.conns.get(&conn) {
+            if c.connected() != connected {
+                c.set_connected(connected);
+            }
             if c.status() != status {
                 c.set_status(status);
             }
