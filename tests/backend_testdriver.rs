@@ -316,3 +316,51 @@ fn disconnect_and_connect_again() {
         |e| matches!(e, BackendEvent::Domains { domains, .. } if domains.len() == 2),
     );
 }
+
+#[test]
+fn stats_ticks_arrive_on_schedule() {
+    use vireo::backend::stats::StatsGroups;
+    use vireo::backend::StatsSchedule;
+    let mut h = Harness::new();
+    let (id, _) = h.open_listed(&common::private_node("ticks", 50));
+    h.backend.send(
+        id,
+        Command::SetStats(Some(StatsSchedule {
+            interval: Duration::from_millis(200),
+            groups: StatsGroups::ALL,
+            host: true,
+        })),
+    );
+    let start = std::time::Instant::now();
+    let mut times = Vec::new();
+    while times.len() < 4 {
+        let ev = h.wait_for("stats tick", T, |e| matches!(e, BackendEvent::Stats { .. }));
+        let BackendEvent::Stats {
+            t, records, host, ..
+        } = ev
+        else {
+            unreachable!()
+        };
+        assert_eq!(
+            records.len(),
+            50,
+            "one bulk call covers every running domain"
+        );
+        assert!(host.is_some(), "host counters requested");
+        times.push(t);
+    }
+    // Four ticks at 200 ms: about 0.6 s after the first, on the worker's clock.
+    let span = times[3] - times[0];
+    assert!((0.5..1.5).contains(&span), "ticks {times:?}");
+    assert!(start.elapsed() < Duration::from_secs(3));
+    // Stop: no more ticks.
+    h.backend.send(id, Command::SetStats(None));
+    h.pump(Duration::from_millis(300));
+    let mark = h.mark();
+    h.pump(Duration::from_millis(600));
+    let late = h.seen[mark..]
+        .iter()
+        .filter(|e| matches!(e, BackendEvent::Stats { .. }))
+        .count();
+    assert_eq!(late, 0, "ticks after SetStats(None)");
+}

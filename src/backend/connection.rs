@@ -21,6 +21,7 @@ use super::domain::{self, Action, DomainInfo};
 use super::error::{BackendError, ErrorKind};
 use super::events::{self, CloseReason, DomainEvent};
 use super::reconnect::Backoff;
+use super::stats::{self as rawstats, DomainStats, HostStats, StatsGroups, StatsScope};
 use crate::runtime::Sink;
 
 /// Identifies a connection within one [`super::Backend`].
@@ -43,6 +44,17 @@ pub enum Command {
     Close,
     /// Internal: libvirt's close callback fired.
     Closed(CloseReason),
+    /// Poll statistics on this schedule (None: stop polling).
+    SetStats(Option<StatsSchedule>),
+}
+
+/// How often and what to poll.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StatsSchedule {
+    pub interval: Duration,
+    pub groups: StatsGroups,
+    /// Also read the host's CPU and memory counters.
+    pub host: bool,
 }
 
 /// A connection's state, as shown next to it in the UI.
@@ -113,6 +125,14 @@ pub enum BackendEvent {
         conn: ConnId,
         error: BackendError,
     },
+    /// One tick of statistics: every active domain's counters from one bulk call, taken at
+    /// `t` seconds on the worker's monotonic clock.
+    Stats {
+        conn: ConnId,
+        t: f64,
+        host: Option<HostStats>,
+        records: Vec<DomainStats>,
+    },
 }
 
 struct Live {
@@ -162,17 +182,44 @@ impl Worker {
         if live.is_some() {
             self.refresh(&mut live, &mut retry);
         }
+        let epoch = Instant::now();
+        let mut stats: Option<StatsSchedule> = None;
+        let mut next_tick: Option<Instant> = None;
         loop {
-            let cmd = match retry {
-                Some((_, when)) => self
+            // Sleep until a command, the next reconnect attempt or the next stats tick.
+            let tick_due = next_tick.filter(|_| live.is_some() && stats.is_some());
+            let deadline = [retry.map(|(_, when)| when), tick_due]
+                .into_iter()
+                .flatten()
+                .min();
+            let cmd = match deadline {
+                Some(when) => self
                     .rx
                     .recv_timeout(when.saturating_duration_since(Instant::now())),
                 None => self.rx.recv().map_err(|_| RecvTimeoutError::Disconnected),
             };
+            if let (Some(when), Some(schedule)) = (tick_due, stats) {
+                if Instant::now() >= when && matches!(cmd, Err(RecvTimeoutError::Timeout)) {
+                    // Keep the cadence; if a slow call made us late, restart it from now.
+                    let next = when + schedule.interval;
+                    next_tick = Some(if next < Instant::now() {
+                        Instant::now() + schedule.interval
+                    } else {
+                        next
+                    });
+                    self.poll_stats(&mut live, &mut retry, epoch, schedule);
+                    continue;
+                }
+            }
             match cmd {
                 Err(RecvTimeoutError::Disconnected) => break,
                 Err(RecvTimeoutError::Timeout) => {
-                    let Some((attempt, _)) = retry else { continue };
+                    let Some((attempt, when)) = retry else {
+                        continue;
+                    };
+                    if Instant::now() < when {
+                        continue;
+                    }
                     match self.open() {
                         Ok(l) => {
                             live = Some(l);
@@ -197,6 +244,10 @@ impl Worker {
                     }
                     self.state(ConnState::Disconnected);
                     break;
+                }
+                Ok(Command::SetStats(schedule)) => {
+                    stats = schedule;
+                    next_tick = schedule.map(|_| Instant::now());
                 }
                 Ok(Command::Connect) => {
                     if live.is_none() {
@@ -341,6 +392,36 @@ impl Worker {
                 conn: self.id,
                 error,
             }),
+        }
+    }
+
+    /// One stats tick: one bulk call (plus the host's counters) and one event.
+    fn poll_stats(
+        &self,
+        live: &mut Option<Live>,
+        retry: &mut Option<(u32, Instant)>,
+        epoch: Instant,
+        schedule: StatsSchedule,
+    ) {
+        let Some(l) = live else { return };
+        let t = epoch.elapsed().as_secs_f64();
+        match rawstats::all_domain_stats(&l.conn, schedule.groups, StatsScope::Active) {
+            Ok(records) => {
+                let host = if schedule.host {
+                    rawstats::host_stats(&l.conn).ok()
+                } else {
+                    None
+                };
+                self.emit(BackendEvent::Stats {
+                    conn: self.id,
+                    t,
+                    host,
+                    records,
+                });
+            }
+            Err(e) if e.kind == ErrorKind::ConnectionLost => self.lose(live, retry, e.message),
+            // A bad sample is skipped; the next tick tries again (and the graphs show a gap).
+            Err(e) => log::debug!("connection {}: stats failed: {e}", self.uri),
         }
     }
 

@@ -8,6 +8,7 @@
 //! - [`domain`]: domain data and lifecycle actions (blocking calls, worker-only).
 //! - [`events`]: safe wrappers for libvirt's event and close callbacks.
 //! - [`reconnect`]: the back-off schedule.
+//! - [`stats`]: the bulk statistics call and the host's counters, as plain data.
 //! - [`error`]: typed errors that keep libvirt's message.
 
 pub mod connection;
@@ -22,7 +23,7 @@ use std::collections::HashMap;
 use std::sync::mpsc::Sender;
 use std::sync::Once;
 
-pub use connection::{BackendEvent, Command, ConnId, ConnState};
+pub use connection::{BackendEvent, Command, ConnId, ConnState, StatsSchedule};
 pub use domain::{Action, DomainInfo, DomainState};
 pub use error::{BackendError, ErrorKind};
 pub use reconnect::Backoff;

@@ -14,7 +14,10 @@ use super::actions;
 use super::dialogs;
 use super::domain_list::DomainList;
 use super::status::{self, ConnView};
-use crate::backend::{Action, Backend, BackendEvent, ConnId, ConnState, ConnectionUri};
+use crate::backend::stats::StatsGroups;
+use crate::backend::{
+    Action, Backend, BackendEvent, ConnId, ConnState, ConnectionUri, StatsSchedule,
+};
 use crate::cli::Options;
 
 /// The URI tried when neither the command line nor the settings name a connection.
@@ -78,6 +81,8 @@ pub struct App {
     errors: Vec<(String, String)>,
     bench: bool,
     painted_once: bool,
+    /// Stats ticks arrived while the window was hidden; refresh every row when it shows.
+    stats_stale: bool,
 }
 
 pub use super::window::AppWidgets;
@@ -159,6 +164,19 @@ impl App {
                     ConnState::Lost { .. } | ConnState::Disconnected | ConnState::Failed(_)
                 ) {
                     self.list.clear_conn(conn);
+                    super::stats_view::forget(conn);
+                }
+                if matches!(state, ConnState::Connected { .. }) {
+                    // One bulk stats call per tick on the connection's worker.
+                    let schedule = StatsSchedule {
+                        interval: std::time::Duration::from_secs(
+                            super::settings::stats_interval().into(),
+                        ),
+                        groups: StatsGroups::ALL,
+                        host: true,
+                    };
+                    self.backend
+                        .send(conn, crate::backend::Command::SetStats(Some(schedule)));
                 }
                 let problem = matches!(
                     state,
@@ -195,6 +213,15 @@ impl App {
             }
             BackendEvent::DomainRemoved { conn, uuid } => self.list.remove(conn, &uuid),
             BackendEvent::Lifecycle { .. } | BackendEvent::ActionDone { .. } => {}
+            BackendEvent::Stats {
+                conn,
+                t,
+                host,
+                records,
+            } => {
+                super::stats_view::ingest(conn, t, host.as_ref(), &records);
+                self.stats_ticked(conn, &records, widgets);
+            }
             BackendEvent::ActionFailed {
                 uuid,
                 action,
@@ -210,6 +237,44 @@ impl App {
                     .replace("%s", &self.label_of(conn));
                 self.toast_error(widgets, heading, error.to_string());
             }
+        }
+    }
+
+    /// After a stats tick: new sort keys and a repaint nudge for the guests it covered —
+    /// unless the window is not on screen, in which case the rows catch up when it is.
+    fn stats_ticked(
+        &mut self,
+        conn: ConnId,
+        records: &[crate::backend::stats::DomainStats],
+        widgets: &AppWidgets,
+    ) {
+        if !window_on_screen(&widgets.window) {
+            self.stats_stale = true;
+            return;
+        }
+        let stale = std::mem::take(&mut self.stats_stale);
+        let nudge = |o: &super::domain_object::DomainObject| {
+            o.stats_ticked(super::stats_view::domain_keys(o.conn_id(), &o.uuid()))
+        };
+        let mut keys_changed = false;
+        if stale {
+            for id in self.backend.ids() {
+                for o in self.list.domains_of(id) {
+                    keys_changed |= nudge(o);
+                }
+            }
+        } else {
+            for r in records {
+                if let Some(o) = self.list.domain(conn, &r.uuid) {
+                    keys_changed |= nudge(o);
+                }
+            }
+        }
+        if let Some(c) = self.list.conn(conn) {
+            c.set_stats_serial(c.stats_serial().wrapping_add(1));
+        }
+        if keys_changed {
+            self.list.metrics_changed();
         }
     }
 
@@ -290,6 +355,7 @@ impl Component for App {
             errors: Vec::new(),
             bench: std::env::var_os("VIREO_BENCH").is_some(),
             painted_once: false,
+            stats_stale: false,
         };
 
         let uris = options.connect.clone();
@@ -460,4 +526,17 @@ impl Component for App {
         }
         self.render(widgets);
     }
+}
+
+/// Whether the window is mapped and not minimized (GTK does not draw it otherwise, and we
+/// need not feed its rows).
+fn window_on_screen(win: &adw::ApplicationWindow) -> bool {
+    if !win.is_mapped() {
+        return false;
+    }
+    let minimized = win
+        .surface()
+        .and_downcast::<gtk::gdk::Toplevel>()
+        .is_some_and(|t| t.state().contains(gtk::gdk::ToplevelState::MINIMIZED));
+    !minimized
 }

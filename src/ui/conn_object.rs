@@ -33,6 +33,9 @@ mod imp {
         /// The connection is up (offer Disconnect rather than Connect).
         #[property(get, set)]
         pub connected: Cell<bool>,
+        /// Bumped on every statistics tick; the host graph cells watch it.
+        #[property(get, set)]
+        pub stats_serial: Cell<u64>,
         pub domains: OnceCell<gio::ListStore>,
         pub children: OnceCell<gtk::FilterListModel>,
     }

@@ -34,6 +34,11 @@ mod imp {
         pub description: RefCell<String>,
         #[property(get, set)]
         pub conn_id: Cell<u32>,
+        /// Bumped on every statistics tick that covered this domain; graph cells watch it.
+        #[property(get, set)]
+        pub stats_serial: Cell<u64>,
+        /// Latest (cpu %, memory KiB, disk B/s, network B/s) for sorting; -1 unknown.
+        pub keys: Cell<[f64; 4]>,
         pub state: Cell<Option<DomainState>>,
     }
 
@@ -91,6 +96,9 @@ impl DomainObject {
             self.set_description(description);
         }
         if self.imp().state.get() != Some(info.state) {
+            if !info.state.is_active() {
+                self.imp().keys.set([-1.0; 4]);
+            }
             self.imp().state.set(Some(info.state));
             self.set_active(info.state.is_active());
             self.set_paused(matches!(
@@ -100,6 +108,19 @@ impl DomainObject {
             // Last: rows re-render on this notification and read the flags above.
             self.set_state_label(state_label(info.state));
         }
+    }
+
+    /// Sort key `i` of [`crate::ui::stats_view::domain_keys`].
+    pub fn key(&self, i: usize) -> f64 {
+        self.imp().keys.get().get(i).copied().unwrap_or(-1.0)
+    }
+
+    /// Takes the latest statistics tick: new sort keys and a nudge to the graph cells.
+    /// Returns whether a sort key changed.
+    pub fn stats_ticked(&self, keys: [f64; 4]) -> bool {
+        let changed = self.imp().keys.replace(keys) != keys;
+        self.set_stats_serial(self.stats_serial().wrapping_add(1));
+        changed
     }
 
     pub fn state(&self) -> DomainState {

@@ -5,7 +5,8 @@
 //! - [`app`]: the main window component (owns the backend).
 //! - [`actions`]: GActions and the primary menu.
 //! - [`domain_list`], [`domain_object`], [`conn_object`]: the virtualised guest list.
-//! - [`window`]: the main window's widgets.
+//! - [`window`]: the main window's widgets; [`widgets`]: drawing widgets (sparkline).
+//! - [`stats_view`]: per-connection stats histories and what a graph cell shows.
 //! - [`status`]: connection status wording, banner and empty states.
 //! - [`dialogs`]: error details and confirmations; [`connect_dialog`]: Add Connection.
 //! - [`settings`]: GSettings with graceful fallback; [`bench`]: start-up timing.
@@ -19,7 +20,9 @@ pub mod dialogs;
 pub mod domain_list;
 pub mod domain_object;
 pub mod settings;
+pub mod stats_view;
 pub mod status;
+pub mod widgets;
 pub mod window;
 
 use crate::cli::Options;

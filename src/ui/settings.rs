@@ -118,3 +118,10 @@ pub fn forget_connection(uri: &str) {
     auto.retain(|u| u != uri);
     set_list("autoconnect", &auto);
 }
+
+/// Seconds between two statistics ticks (1–10).
+pub fn stats_interval() -> u32 {
+    settings()
+        .map(|s| s.int("stats-interval").clamp(1, 10) as u32)
+        .unwrap_or(1)
+}

@@ -13,6 +13,7 @@ use super::domain_list::{menus, DomainList};
 use super::status;
 
 pub struct AppWidgets {
+    pub window: adw::ApplicationWindow,
     pub toasts: adw::ToastOverlay,
     pub title: adw::WindowTitle,
     pub banner: status::Banner,
@@ -135,6 +136,7 @@ pub fn build(
         list.set_column_visible(id, false);
     }
     AppWidgets {
+        window: root.clone(),
         toasts,
         title,
         banner,

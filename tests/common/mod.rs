@@ -59,6 +59,19 @@ impl Harness {
         }
     }
 
+    /// Collects events for `d` without waiting for anything in particular.
+    pub fn pump(&mut self, d: Duration) {
+        let deadline = Instant::now() + d;
+        let ctx = glib::MainContext::default();
+        while Instant::now() < deadline {
+            while ctx.iteration(false) {}
+            while let Ok(ev) = self.rx.try_recv() {
+                self.seen.push(ev);
+            }
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
     /// A position in the event history, for [`Harness::wait_since`].
     pub fn mark(&self) -> usize {
         self.seen.len()

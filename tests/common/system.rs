@@ -85,7 +85,17 @@ impl TestGuest {
         std::fs::create_dir_all(&logdir).expect("log dir");
         let serial_log = logdir.join(format!("{name}.serial.log"));
         let _ = std::fs::remove_file(&serial_log);
-        let xml = retarget(&xml, name, &serial_log);
+        // Its own empty disk: two guests from one template must not share a writable image.
+        let disk = dir.join(format!("{name}.qcow2"));
+        let _ = std::fs::remove_file(&disk);
+        let st = std::process::Command::new("qemu-img")
+            .args(["create", "-q", "-f", "qcow2"])
+            .arg(&disk)
+            .arg("64M")
+            .status()
+            .expect("qemu-img");
+        assert!(st.success(), "qemu-img create {}", disk.display());
+        let xml = retarget(&xml, name, &serial_log, &disk);
         let conn =
             virt::connect::Connect::open(Some(SYSTEM_URI)).expect("second client connection");
         // A leftover from an aborted run goes first.
@@ -147,8 +157,9 @@ impl Drop for TestGuest {
     }
 }
 
-/// Renames the template domain, drops its fixed UUID and logs its serial port to a file.
-fn retarget(xml: &str, name: &str, serial_log: &Path) -> String {
+/// Renames the template domain, drops its fixed UUID, gives it its own disk and logs its
+/// serial port to a file.
+fn retarget(xml: &str, name: &str, serial_log: &Path, disk: &Path) -> String {
     let mut out = String::with_capacity(xml.len() + 200);
     for line in xml.lines() {
         let t = line.trim_start();
@@ -156,6 +167,8 @@ fn retarget(xml: &str, name: &str, serial_log: &Path) -> String {
             out.push_str(&format!("  <name>{name}</name>\n"));
         } else if t.starts_with("<uuid>") {
             continue;
+        } else if t.starts_with("<source file=") && t.contains(".qcow2") {
+            out.push_str(&format!("      <source file='{}'/>\n", disk.display()));
         } else if t.starts_with("<serial type='pty'>") {
             out.push_str(&format!(
                 "    <serial type='pty'><log file='{}' append='off'/><target port='0'/></serial>\n",

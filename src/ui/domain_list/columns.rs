@@ -11,6 +11,8 @@ use gtk::{gio, glib};
 use super::cell::{ListCell, Render};
 use crate::ui::conn_object::ConnObject;
 use crate::ui::domain_object::DomainObject;
+use crate::ui::stats_view::{self, Column};
+use crate::ui::widgets::sparkline::Sparkline;
 
 /// Column ids, as stored in the `hidden-columns` setting.
 pub const HIDEABLE: [&str; 5] = ["state", "cpu", "memory", "disk", "network"];
@@ -271,23 +273,70 @@ fn actions_render(cell: &ListCell, item: &glib::Object) {
 // ---- metrics (filled by the stats pipeline) -----------------------------------------------
 
 fn metric_setup() -> (gtk::Widget, ListCell) {
-    let l = label(&["numeric", "dim-label"], 1.0);
+    let spark = Sparkline::default();
+    spark.set_valign(gtk::Align::Center);
+    spark.set_hexpand(false);
+    let l = label(&["numeric", "caption"], 1.0);
+    l.set_width_chars(8);
     l.set_hexpand(true);
-    let cell = ListCell::new(&[l.clone().upcast()], vec![l.upcast()]);
+    let cell = ListCell::new(
+        &[spark.clone().upcast(), l.clone().upcast()],
+        vec![spark.upcast(), l.upcast()],
+    );
+    cell.set_spacing(6);
     (cell.clone().upcast(), cell)
 }
 
-fn metric_render(cell: &ListCell, item: &glib::Object) {
-    let Some(l) = cell.part::<gtk::Label>(0) else {
+/// Draws one graph column of a domain (its history) or a connection (the host's).
+fn metric_render(cell: &ListCell, item: &glib::Object, column: Column) {
+    let (Some(spark), Some(l)) = (cell.part::<Sparkline>(0), cell.part::<gtk::Label>(1)) else {
         return;
     };
-    // No figures yet for connection rows or for guests without statistics.
-    let text = match item.downcast_ref::<DomainObject>() {
-        Some(d) if d.active() => "…",
-        Some(_) => "—",
-        None => "",
+    let view = if let Some(d) = item.downcast_ref::<DomainObject>() {
+        if d.active() {
+            stats_view::domain_cell(d.conn_id(), &d.uuid(), column)
+        } else {
+            None
+        }
+    } else if let Some(c) = item.downcast_ref::<ConnObject>() {
+        stats_view::host_cell(c.conn_id(), column)
+    } else {
+        None
     };
-    l.set_label(text);
+    match view {
+        Some(v) => {
+            spark.set_visible(true);
+            spark.set_points(v.points.into_iter(), v.max, &v.words);
+            l.set_label(&v.text);
+        }
+        None => {
+            spark.set_visible(false);
+            spark.clear("");
+            let text = if item.downcast_ref::<DomainObject>().is_some() {
+                stats_view_unknown()
+            } else {
+                String::new()
+            };
+            l.set_label(&text);
+        }
+    }
+}
+
+fn stats_view_unknown() -> String {
+    crate::stats::scale::UNKNOWN.to_string()
+}
+
+fn cpu_render(cell: &ListCell, item: &glib::Object) {
+    metric_render(cell, item, Column::Cpu)
+}
+fn memory_render(cell: &ListCell, item: &glib::Object) {
+    metric_render(cell, item, Column::Memory)
+}
+fn disk_render(cell: &ListCell, item: &glib::Object) {
+    metric_render(cell, item, Column::Disk)
+}
+fn network_render(cell: &ListCell, item: &glib::Object) {
+    metric_render(cell, item, Column::Network)
 }
 
 // ---- the view ----------------------------------------------------------------------------
@@ -361,7 +410,7 @@ pub fn build(
             state_render,
         )),
     );
-    state.set_fixed_width(120);
+    state.set_fixed_width(100);
     state.set_sorter(Some(&sorter(|a, b| {
         state_rank(a)
             .cmp(&state_rank(b))
@@ -373,13 +422,33 @@ pub fn build(
         ("name".to_string(), name.clone()),
         ("state".to_string(), state),
     ];
-    for id in ["cpu", "memory", "disk", "network"] {
+    let renders: [(&str, Render); 4] = [
+        ("cpu", cpu_render),
+        ("memory", memory_render),
+        ("disk", disk_render),
+        ("network", network_render),
+    ];
+    for (i, (id, render)) in renders.into_iter().enumerate() {
         let c = gtk::ColumnViewColumn::new(
             Some(&title(id)),
-            Some(factory(metric_setup, &["state-label"], metric_render)),
+            Some(factory(
+                metric_setup,
+                &["state-label", "stats-serial"],
+                render,
+            )),
         );
-        c.set_fixed_width(110);
+        c.set_fixed_width(128);
         c.set_resizable(true);
+        // Unknown (-1) sorts below zero; descending puts the busiest first.
+        c.set_sorter(Some(&gtk::CustomSorter::new(move |a, b| {
+            match (
+                a.downcast_ref::<DomainObject>(),
+                b.downcast_ref::<DomainObject>(),
+            ) {
+                (Some(a), Some(b)) => a.key(i).total_cmp(&b.key(i)).into(),
+                _ => gtk::Ordering::Equal,
+            }
+        })));
         view.append_column(&c);
         columns.push((id.to_string(), c));
     }
@@ -392,7 +461,7 @@ pub fn build(
             actions_render,
         )),
     );
-    actions.set_fixed_width(90);
+    actions.set_fixed_width(84);
     view.append_column(&actions);
 
     view.sort_by_column(Some(&name), gtk::SortType::Ascending);

@@ -218,6 +218,24 @@ impl DomainList {
         self.query.borrow().clone()
     }
 
+    /// A domain of a connection.
+    pub fn domain(&self, conn: ConnId, uuid: &str) -> Option<&DomainObject> {
+        self.index.get(&(conn, uuid.to_string()))
+    }
+
+    /// A connection's row object.
+    pub fn conn(&self, conn: ConnId) -> Option<&ConnObject> {
+        self.conns.get(&conn)
+    }
+
+    /// Every domain of a connection.
+    pub fn domains_of(&self, conn: ConnId) -> impl Iterator<Item = &DomainObject> {
+        self.index
+            .iter()
+            .filter(move |((c, _), _)| *c == conn)
+            .map(|(_, o)| o)
+    }
+
     /// Finds a domain by UUID on any connection (the first, in connection order).
     pub fn find(&self, uuid: &str) -> Option<DomainObject> {
         self.index
@@ -244,6 +262,17 @@ impl DomainList {
             }
         }
         out
+    }
+
+    /// The statistics changed: re-sort if a graph column sorts the list.
+    pub fn metrics_changed(&self) {
+        for (id, c) in &self.columns {
+            if matches!(id.as_str(), "cpu" | "memory" | "disk" | "network") {
+                if let Some(s) = c.sorter() {
+                    s.changed(gtk::SorterChange::Different);
+                }
+            }
+        }
     }
 
     /// Shows or hides a column by id.

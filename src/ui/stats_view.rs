@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//! The UI's side of the statistics: one [`StatsPipeline`] per connection (the histories the
+//! graphs draw), fed by the backend's per-tick `Stats` event, and what a list cell shows for
+//! one column: the points of its sparkline, the axis top, the value in words.
+//!
+//! The pipelines live in a main-thread-local store so that a cell being bound while the user
+//! scrolls can read its row's history directly; nothing is copied for rows not on screen.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use gettextrs::gettext;
+
+use crate::backend::stats::{DomainStats, HostStats};
+use crate::backend::ConnId;
+use crate::stats::{scale, series, Metric, StatsPipeline};
+
+thread_local! {
+    static STORE: RefCell<HashMap<ConnId, StatsPipeline>> = RefCell::new(HashMap::new());
+}
+
+/// The list's graph columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Cpu,
+    Memory,
+    Disk,
+    Network,
+}
+
+/// What one cell shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellView {
+    pub points: Vec<Option<f32>>,
+    pub max: f32,
+    /// "12 %", "1.5 MiB/s", "—".
+    pub text: String,
+    /// "CPU 12 %": what a screen reader says.
+    pub words: String,
+    /// The latest value, for sorting (-1 when unknown).
+    pub value: f64,
+}
+
+/// Adds one tick of a connection's statistics.
+pub fn ingest(conn: ConnId, t: f64, host: Option<&HostStats>, records: &[DomainStats]) {
+    STORE.with(|s| {
+        s.borrow_mut()
+            .entry(conn)
+            .or_default()
+            .ingest(t, host, records)
+    });
+}
+
+/// Forgets a connection's histories (closed or lost).
+pub fn forget(conn: ConnId) {
+    STORE.with(|s| s.borrow_mut().remove(&conn));
+}
+
+fn words(column: Column, text: &str) -> String {
+    let name = match column {
+        Column::Cpu => gettext("CPU"),
+        Column::Memory => gettext("Memory"),
+        Column::Disk => gettext("Disk I/O"),
+        Column::Network => gettext("Network I/O"),
+    };
+    format!("{name} {text}")
+}
+
+fn text_or_dash(v: Option<f64>, f: fn(f64) -> String) -> String {
+    v.map(f).unwrap_or_else(|| scale::UNKNOWN.to_string())
+}
+
+/// A domain's cell for `column`, or None without history (not running, no tick yet).
+pub fn domain_cell(conn: ConnId, uuid: &str, column: Column) -> Option<CellView> {
+    STORE.with(|s| {
+        let store = s.borrow();
+        let h = store.get(&conn)?.domain(uuid)?;
+        let latest = h.latest();
+        let (points, max, value, text): (Vec<Option<f32>>, f64, Option<f64>, String) = match column
+        {
+            Column::Cpu => {
+                let v = latest.cpu_guest_pct;
+                (
+                    h.series(Metric::CpuGuest).iter().collect(),
+                    100.0,
+                    v,
+                    text_or_dash(v, scale::format_percent),
+                )
+            }
+            Column::Memory => {
+                let s = h.series(Metric::MemoryUsed);
+                let total = latest.memory_total_kib.map(|k| k as f64);
+                let max = total.unwrap_or_else(|| scale::axis_max(s.max(), 1024.0));
+                let v = latest.memory_used_kib.map(|k| k as f64);
+                (
+                    s.iter().collect(),
+                    max,
+                    v,
+                    text_or_dash(v, scale::format_kib),
+                )
+            }
+            Column::Disk => {
+                let points: Vec<_> =
+                    series::sum(h.series(Metric::DiskRead), h.series(Metric::DiskWrite)).collect();
+                let peak = points
+                    .iter()
+                    .flatten()
+                    .copied()
+                    .fold(None, |m: Option<f32>, v| Some(m.map_or(v, |m| m.max(v))));
+                let v = latest.disk_bps();
+                (
+                    points,
+                    scale::axis_max_bytes(peak, 1024.0),
+                    v,
+                    text_or_dash(v, scale::format_bytes_per_sec),
+                )
+            }
+            Column::Network => {
+                let points: Vec<_> =
+                    series::sum(h.series(Metric::NetRx), h.series(Metric::NetTx)).collect();
+                let peak = points
+                    .iter()
+                    .flatten()
+                    .copied()
+                    .fold(None, |m: Option<f32>, v| Some(m.map_or(v, |m| m.max(v))));
+                let v = latest.net_bps();
+                (
+                    points,
+                    scale::axis_max_bytes(peak, 1024.0),
+                    v,
+                    text_or_dash(v, scale::format_bytes_per_sec),
+                )
+            }
+        };
+        Some(CellView {
+            points,
+            max: max as f32,
+            words: words(column, &text),
+            text,
+            value: value.unwrap_or(-1.0),
+        })
+    })
+}
+
+/// A connection row's cell: the host's CPU and memory (None for disk and network).
+pub fn host_cell(conn: ConnId, column: Column) -> Option<CellView> {
+    STORE.with(|s| {
+        let store = s.borrow();
+        let host = store.get(&conn)?.host();
+        let latest = host.latest();
+        let (points, max, value, text) = match column {
+            Column::Cpu => {
+                let v = latest.cpu_pct;
+                (
+                    host.cpu_pct().iter().collect::<Vec<_>>(),
+                    100.0,
+                    v,
+                    text_or_dash(v, scale::format_percent),
+                )
+            }
+            Column::Memory => {
+                let v = latest.memory_used_kib.map(|k| k as f64);
+                let max = latest
+                    .memory_total_kib
+                    .map(|k| k as f64)
+                    .unwrap_or_else(|| scale::axis_max(host.memory_used_kib().max(), 1024.0));
+                (
+                    host.memory_used_kib().iter().collect(),
+                    max,
+                    v,
+                    text_or_dash(v, scale::format_kib),
+                )
+            }
+            _ => return None,
+        };
+        value?;
+        Some(CellView {
+            points,
+            max: max as f32,
+            words: words(column, &text),
+            text,
+            value: value.unwrap_or(-1.0),
+        })
+    })
+}
+
+/// The latest sort keys of a domain: (cpu %, memory KiB, disk B/s, network B/s), -1 unknown.
+pub fn domain_keys(conn: ConnId, uuid: &str) -> [f64; 4] {
+    STORE.with(|s| {
+        let store = s.borrow();
+        let Some(h) = store.get(&conn).and_then(|p| p.domain(uuid)) else {
+            return [-1.0; 4];
+        };
+        let l = h.latest();
+        [
+            l.cpu_guest_pct.unwrap_or(-1.0),
+            l.memory_used_kib.map(|k| k as f64).unwrap_or(-1.0),
+            l.disk_bps().unwrap_or(-1.0),
+            l.net_bps().unwrap_or(-1.0),
+        ]
+    })
+}

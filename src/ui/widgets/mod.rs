@@ -1,0 +1,5 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//! Drawing widgets of our own. They only draw what they are given; the numbers come from
+//! `crate::stats`.
+
+pub mod sparkline;
