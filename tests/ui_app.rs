@@ -26,6 +26,8 @@ fn main_window_under_xvfb() {
         "dbus-run-session",
         "gdbus",
         "import",
+        "xdotool",
+        "glib-compile-schemas",
         "/usr/bin/python3",
     ]
     .into_iter()
@@ -85,6 +87,19 @@ fn main_window_under_xvfb() {
         }
     }
     let _xvfb = Kill(xvfb);
+    // The app's settings, compiled from data/ into a scratch directory and kept in a keyfile
+    // there, so the test sees remembered choices (hidden columns) without touching the
+    // user's own settings.
+    let scratch = std::env::temp_dir().join(format!("vireo-ui-{}", std::process::id()));
+    let schemas = scratch.join("schemas");
+    std::fs::create_dir_all(&schemas).expect("scratch dir");
+    let st = Command::new("glib-compile-schemas")
+        .arg("--targetdir")
+        .arg(&schemas)
+        .arg(root.join("data"))
+        .status()
+        .expect("glib-compile-schemas");
+    assert!(st.success(), "glib-compile-schemas failed");
     let mut cmd = Command::new("dbus-run-session");
     cmd.args(["--", "/usr/bin/python3"])
         .arg(root.join("tests/ui/main_window.py"))
@@ -95,6 +110,9 @@ fn main_window_under_xvfb() {
         .arg("--artifacts")
         .arg(&artifacts)
         .env("DISPLAY", &display)
+        .env("GSETTINGS_SCHEMA_DIR", &schemas)
+        .env("GSETTINGS_BACKEND", "keyfile")
+        .env("XDG_CONFIG_HOME", scratch.join("config"))
         .env_remove("XAUTHORITY")
         .env_remove("WAYLAND_DISPLAY")
         .env("NO_AT_BRIDGE", "0")
@@ -104,6 +122,7 @@ fn main_window_under_xvfb() {
         cmd.arg("--system");
     }
     let status = cmd.status().expect("run dbus-run-session");
+    let _ = std::fs::remove_dir_all(&scratch);
     assert!(
         status.success(),
         "UI scenarios failed (see [ui-test] lines above); screenshots in {}",

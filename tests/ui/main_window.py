@@ -26,177 +26,9 @@ import sys
 import time
 import xml.etree.ElementTree as ET
 
-import pyatspi
-
-APP_ID = "org.vireo.Vireo"
-OBJ = "/org/vireo/Vireo"
-WIN = OBJ + "/window/1"
-failures = []
-
-
-def log(*a):
-    print("[ui-test]", *a, flush=True)
-
-
-def check(cond, what):
-    if cond:
-        log("ok:", what)
-    else:
-        log("FAIL:", what)
-        failures.append(what)
-    return cond
-
-
-def wait(pred, timeout, what):
-    deadline = time.time() + timeout
-    last = None
-    while time.time() < deadline:
-        try:
-            last = pred()
-        except Exception as e:  # the tree changes under us; retry
-            last = e
-        if last and not isinstance(last, Exception):
-            return last
-        time.sleep(0.2)
-    log(f"timeout ({timeout}s) waiting for {what}; last: {last!r}")
-    return None
-
-
-# ---- accessibility tree ---------------------------------------------------------------
-
-def app_node():
-    for a in pyatspi.Registry.getDesktop(0):
-        if a is not None and a.name == "vireo":
-            return a
-    return None
-
-
-def walk(node, depth=0):
-    if node is None or depth > 40:
-        return
-    yield node
-    for c in node:
-        yield from walk(c, depth + 1)
-
-
-def table_rows():
-    """(connections, domains) read from the guest list's table rows:
-    connections {label: status}, domains {name: {"state", "buttons", "cells"}}."""
-    app = app_node()
-    if app is None:
-        return None
-    tables = [n for n in walk(app) if n.getRoleName() == "tree table" and n.name == "Virtual machines"]
-    if not tables:
-        return None
-    conns, doms = {}, {}
-    for row in walk(tables[0]):
-        if row.getRoleName() != "table row":
-            continue
-        cells = [c for c in row if c is not None and c.getRoleName() == "table cell"]
-        if len(cells) < 2:
-            continue  # the header row
-        texts = [[n.name for n in walk(c) if n.getRoleName() == "label"] for c in cells]
-        buttons = [n.name for n in walk(row) if n.getRoleName() == "push button"]
-        if not texts[0]:
-            continue
-        if "Expand" in buttons or "Collapse" in buttons:
-            conns[texts[0][0]] = texts[0][1] if len(texts[0]) > 1 else ""
-        else:
-            doms[texts[0][0]] = {"state": (texts[1] or [""])[0], "buttons": buttons,
-                                 "cells": [t[0] if t else "" for t in texts]}
-    return conns, doms
-
-
-def rows():
-    """{name: {"state", "buttons", "cells"}} of the guests the list shows."""
-    t = table_rows()
-    return t[1] if t else None
-
-
-def conn_rows():
-    t = table_rows()
-    return t[0] if t else {}
-
-
-def headers():
-    """Titles of the visible column headers."""
-    app = app_node()
-    if app is None:
-        return []
-    out = []
-    for n in walk(app):
-        if n.getRoleName() == "tree table":
-            for h in walk(n):
-                if h.getRoleName() == "filler" and h.name == "GtkColumnViewTitle":
-                    out += [l.name for l in walk(h) if l.getRoleName() == "label"]
-    return out
-
-
-def labels():
-    """Texts of the window's labels. (GTK 4.8 reports no SHOWING state, so a label hidden
-    inside a closed revealer still counts: the app empties its banner when it hides it.)"""
-    app = app_node()
-    if app is None:
-        return []
-    return [n.name for n in walk(app) if n.getRoleName() == "label"]
-
-
-def has_label(fragment):
-    return any(fragment in t for t in labels())
-
-
-def state_of(name):
-    r = rows() or {}
-    return r.get(name, {}).get("state")
-
-
-# ---- the app --------------------------------------------------------------------------
-
-class App:
-    def __init__(self, binary, args, env=None):
-        e = dict(os.environ)
-        e.setdefault("GSK_RENDERER", "cairo")
-        e.update(env or {})
-        log("start:", binary, *args)
-        self.p = subprocess.Popen([binary, *args], env=e)
-        ok = wait(lambda: app_node() is not None or self.p.poll() is not None, 30, "app on the accessibility bus")
-        check(ok is not None and self.p.poll() is None,
-              f"app started and is on the accessibility bus (exit code {self.p.poll()}, DISPLAY={os.environ.get('DISPLAY')})")
-
-    def action(self, path, name, *params):
-        variants = "[" + ", ".join(params) + "]"
-        cmd = ["gdbus", "call", "--session", "--dest", APP_ID, "--object-path", path,
-               "--method", "org.gtk.Actions.Activate", name, variants, "{}"]
-        r = subprocess.run(cmd, capture_output=True, text=True)
-        check(r.returncode == 0, f"D-Bus activate {name}{variants}: {r.stderr.strip()}")
-
-    def quit(self):
-        if self.p.poll() is None:
-            self.action(OBJ, "quit")
-            try:
-                self.p.wait(10)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                self.p.wait()
-        check(self.p.returncode == 0, f"app exited cleanly (code {self.p.returncode})")
-        # the next instance must not find this one on the bus
-        wait(lambda: app_node() is None, 10, "app gone from the bus")
-
-    def alive(self):
-        return self.p.poll() is None
-
-
-def screenshot(path):
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    time.sleep(0.5)  # let the last frame land
-    r = subprocess.run(["import", "-window", "root", path])
-    check(r.returncode == 0 and os.path.getsize(path) > 5000, f"screenshot {path}")
-
-
-def virsh(*args):
-    r = subprocess.run(["virsh", "-c", "qemu:///system", *args], capture_output=True, text=True)
-    return r.stdout.strip()
-
+from harness import *  # noqa: F401,F403 (the shared vocabulary of the scenarios)
+import harness
+import guest_list
 
 # ---- scenarios ------------------------------------------------------------------------
 
@@ -326,15 +158,17 @@ def main():
     os.makedirs(opts.artifacts, exist_ok=True)
     launcher = subprocess.Popen(["/usr/libexec/at-spi-bus-launcher", "--launch-immediately"])
     time.sleep(1)
-    scenarios = [testsuite, bad_input, fallback] + ([system] if opts.system else [])
+    scenarios = [testsuite, bad_input, fallback] + guest_list.SCENARIOS + ([system] if opts.system else [])
+    if opts.system:
+        scenarios += guest_list.SYSTEM_SCENARIOS
     for s in scenarios:
         if opts.only and s.__name__ != opts.only:
             continue
         log("==", s.__name__)
         s(opts)
     launcher.terminate()
-    if failures:
-        log(f"{len(failures)} FAILED:\n  " + "\n  ".join(failures))
+    if harness.failures:
+        log(f"{len(harness.failures)} FAILED:\n  " + "\n  ".join(harness.failures))
         sys.exit(1)
     log("all passed; screenshots in", opts.artifacts)
 

@@ -1,0 +1,125 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Guest list scenarios (issue 3): a dead connection beside a live one, search filter,
+sorting by a column header, hiding a column (remembered across restarts), light and dark
+style, multi-select with a bulk start seen in libvirt, and live graphs of a real guest.
+
+Run through main_window.py, which owns the X server, the buses and the results."""
+
+import os
+import time
+
+from harness import (App, WIN, OBJ, check, click, conn_rows, find, has_label, headers,
+                     is_selected, key, log, rows, screenshot, type_text, virsh, wait)
+
+
+def _uri(opts):
+    return "test://" + os.path.abspath(opts.testsuite)
+
+
+def list_views(opts):
+    app = App(opts.app, ["--connect", _uri(opts), "--connect", "qemu+tcp://127.0.0.1:1/system"])
+    check(wait(lambda: (r := rows()) and len(r) == 6, 20, "six rows") is not None, "the live connection lists six guests")
+    dead = wait(lambda: next((v for k, v in conn_rows().items() if "127.0.0.1" in k and "refused" in v), None),
+                15, "dead connection row")
+    check(dead is not None, f"the dead connection's row shows its error: {conn_rows()}")
+    # The live connection keeps updating beside the dead one.
+    uuid = _uuid(opts, "test-cdrom")
+    app.action(WIN, "start-domain", f"<'{uuid}'>")
+    check(wait(lambda: (rows() or {}).get("test-cdrom", {}).get("state") == "Running", 10, "live update") is not None,
+          "the live connection keeps updating while the other is dead")
+
+    # Search: typing into the window opens the search bar and filters.
+    type_text("spice")
+    got = wait(lambda: (r := rows()) is not None and list(r) == ["test-spice"] and r, 10, "filtered")
+    check(got is not None, f"typing 'spice' leaves only test-spice: {list((rows() or {}))}")
+    screenshot(os.path.join(opts.artifacts, "search.png"))
+    type_text("zzz")
+    check(wait(lambda: has_label("No Results Found"), 10, "no match page") is not None,
+          "a search that matches nothing says so")
+    key("Escape")
+    check(wait(lambda: (r := rows()) and len(r) == 6, 10, "filter cleared") is not None,
+          "Escape ends the search and shows every guest again")
+
+    # Sort: the Name header toggles to descending.
+    before = list(rows() or {})
+    header = find("label", "Name")
+    if check(header is not None, "the Name column header is exposed"):
+        click(header)
+    after = wait(lambda: (r := list(rows() or {})) and r != before and r, 10, "re-sorted")
+    check(after == sorted(before, reverse=True), f"clicking Name sorts descending: {after}")
+
+    # Hide a column; it stays hidden after a restart.
+    check("CPU" in headers(), "the CPU column is shown at first")
+    app.action(WIN, "column-cpu")
+    check(wait(lambda: "CPU" not in headers(), 10, "cpu hidden") is not None, "win.column-cpu hides the CPU column")
+
+    # Light and dark.
+    app.action(OBJ, "style", "<'light'>")
+    screenshot(os.path.join(opts.artifacts, "main-window-light.png"))
+    app.action(OBJ, "style", "<'dark'>")
+    screenshot(os.path.join(opts.artifacts, "main-window-dark.png"))
+    app.quit()
+
+    app = App(opts.app, ["--connect", _uri(opts)])
+    wait(lambda: (r := rows()) and len(r) == 6, 20, "rows")
+    check("CPU" not in headers() and "Memory" in headers(), f"the hidden column stays hidden after a restart: {headers()}")
+    app.action(WIN, "column-cpu")
+    check(wait(lambda: "CPU" in headers(), 10, "cpu shown") is not None, "and comes back when shown again")
+    app.quit()
+
+
+def _uuid(opts, name):
+    import xml.etree.ElementTree as ET
+    for d in ET.parse(opts.testsuite).getroot().iter("domain"):
+        if d.findtext("name") == name:
+            return d.findtext("uuid").lower()
+    return ""
+
+
+TINY = """<domain type='qemu'><name>{name}</name><memory unit='MiB'>64</memory>
+<os><type arch='x86_64'>hvm</type></os><devices><graphics type='vnc' autoport='yes' listen='127.0.0.1'/></devices></domain>"""
+
+
+def bulk_start(opts):
+    names = ["vireo-ui-a", "vireo-ui-b", "vireo-ui-c"]
+    for n in names:
+        virsh("destroy", n)
+        virsh("undefine", n)
+        path = os.path.join(opts.artifacts, n + ".xml")
+        with open(path, "w") as f:
+            f.write(TINY.format(name=n))
+        virsh("define", path)
+    try:
+        app = App(opts.app, ["--connect", "qemu:///system"])
+        check(wait(lambda: all((rows() or {}).get(n, {}).get("state") == "Shut off" for n in names), 20, "rows")
+              is not None, "three shut-off guests listed")
+        # Click the first, Shift+Down extends to the second: a real multi-selection, made
+        # with the pointer and the keyboard.
+        a = find("label", names[0])
+        if check(a is not None, "guest rows exposed"):
+            click(a)
+            key("shift+Down")
+        check(wait(lambda: is_selected(names[0]) and is_selected(names[1]) and not is_selected(names[2]), 5,
+                   "two selected") is not None, "click + Shift+Down selects two guests")
+        start = find("push button", "Start Selected")
+        if check(start is not None, "the Start Selected button is exposed"):
+            click(start)
+        check(wait(lambda: all(virsh("domstate", n) == "running" for n in names[:2]), 30, "both running")
+              is not None, "bulk start: libvirt runs both selected guests")
+        check(virsh("domstate", names[2]) == "shut off", "the unselected guest stays off")
+        check(wait(lambda: all((rows() or {}).get(n, {}).get("state") == "Running" for n in names[:2]), 10,
+                   "rows running") is not None, "both rows show Running")
+        # Live statistics: the graph cells of a running guest say their value in words.
+        graph = wait(lambda: find("image", "CPU *"), 15, "cpu graph")
+        check(graph is not None and "%" in graph.name, f"a running guest's CPU graph tells its value: {graph and graph.name}")
+        screenshot(os.path.join(opts.artifacts, "bulk-start.png"))
+        app.quit()
+    finally:
+        for n in names:
+            virsh("destroy", n)
+            virsh("undefine", n)
+
+
+SCENARIOS = [list_views]
+SYSTEM_SCENARIOS = [bulk_start]
