@@ -19,8 +19,13 @@ For every size (test-driver files with 10, 100 and 1000 running domains):
   * memory, once per program and renderer: VmRSS summed over the process tree --settle seconds
     after launch, then CPU time (utime+stime) over the following --idle seconds as an idle-CPU
     hint.
-Renderers: GSK_RENDERER=cairo and GTK's default (variable unset). virt-manager is GTK 3 and has
-no renderer choice.
+Renderers: GSK_RENDERER=cairo and GTK's default (variable unset); NAME+nogl also sets
+GDK_DEBUG=gl-disable (GTK 4 on X11 otherwise initialises GL -- llvmpipe under Xvfb -- to pick its
+visual even with the cairo renderer). virt-manager is GTK 3 and has no renderer choice.
+
+Before measuring, each program is started once and the run discarded (--warmup): GTK 3 probes GL
+once per X server and caches the result on the root window (GDK_VISUALS), so without it the first
+measured virt-manager run would carry a one-off llvmpipe load that a desktop session has long paid.
 """
 
 import argparse
@@ -415,6 +420,12 @@ def fmt_ratio(a, b):
     return f"{a / b:.2f}×"
 
 
+def renderer_label(renderer):
+    name, _, flag = renderer.partition("+")
+    text = "default (unset)" if name == "default" else name
+    return text + (", GDK_DEBUG=gl-disable" if flag == "nogl" else "")
+
+
 def median_or_none(xs):
     return statistics.median(xs) if xs else None
 
@@ -476,7 +487,10 @@ def main():
     ap.add_argument("--idle", type=float, default=5.0, help="seconds of CPU time sampling after --settle (default 5)")
     ap.add_argument("--sizes", default="10,100,1000", help="domain counts, comma-separated (default 10,100,1000)")
     ap.add_argument("--renderers", default="cairo,default",
-                    help="GSK_RENDERER values for Vireo; 'default' leaves it unset (default cairo,default)")
+                    help="GSK_RENDERER values for Vireo; 'default' leaves it unset; a '+nogl' suffix "
+                         "adds GDK_DEBUG=gl-disable (default cairo,default)")
+    ap.add_argument("--warmup", type=int, default=1,
+                    help="discarded start-ups per program before measuring (default 1)")
     ap.add_argument("--no-memory", action="store_true", help="skip the RSS/idle-CPU runs")
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds to wait for a start-up (default 60)")
     ap.add_argument("--binary", help="vireo binary (default $CARGO_TARGET_DIR or target/, then release/vireo)")
@@ -504,6 +518,13 @@ def main():
     if not os.access(binary, os.X_OK):
         sys.exit(f"startup.py: no vireo binary at {binary}; build it: cargo build --release --bin vireo")
     os.makedirs(logs_dir, exist_ok=True)
+    # Measure a copy, so a concurrent `cargo build` in the same target dir cannot swap the
+    # binary between runs.
+    built = binary
+    binary = os.path.join(bench_dir, "bin", "vireo")
+    os.makedirs(os.path.dirname(binary), exist_ok=True)
+    if not (os.path.exists(binary) and os.path.samefile(built, binary)):
+        shutil.copy2(built, binary)
 
     vm_bin, vm_note = (None, "skipped (--no-virt-manager)") if args.no_virt_manager \
         else ensure_virt_manager(args.with_virt_manager)
@@ -541,14 +562,20 @@ def main():
     base_env = dict(os.environ, GSETTINGS_BACKEND="memory")
     base_env.pop("VIREO_BENCH", None)
     base_env.pop("GSK_RENDERER", None)
+    base_env.pop("GDK_DEBUG", None)
 
     def env_for(kind, renderer, tag):
         env = dict(base_env, XDG_CONFIG_HOME=os.path.join(scratch, tag))
         os.makedirs(env["XDG_CONFIG_HOME"], exist_ok=True)
         if kind == "vireo":
             env["VIREO_BENCH"] = "1"
-            if renderer != "default":
-                env["GSK_RENDERER"] = renderer
+            name, _, flag = renderer.partition("+")
+            if name != "default":
+                env["GSK_RENDERER"] = name
+            if flag == "nogl":
+                env["GDK_DEBUG"] = "gl-disable"
+            elif flag:
+                sys.exit(f"startup.py: unknown renderer flag +{flag} (known: +nogl)")
         return env
 
     configs = [("vireo", r) for r in renderers]
@@ -569,6 +596,16 @@ def main():
     load_start = loadavg()
     t_begin = time.monotonic()
     seq = 0
+
+    # Warm-up: one-off per-X-server and per-session costs, page cache.
+    for kind in dict.fromkeys(k for k, _ in configs):
+        renderer = next(r for k, r in configs if k == kind)
+        for i in range(args.warmup):
+            tag = f"{label(kind, renderer)}-{sizes[0]}-warmup{i + 1}"
+            res = run_instance(kind, argv_for(kind, sizes[0]), env_for(kind, renderer, tag),
+                               VIREO_APP_ID if kind == "vireo" else VM_APP_ID, xwin,
+                               os.path.join(logs_dir, tag + ".log"), args.timeout)
+            log(f"{tag} (discarded): " + ("ok" if res["ok"] else f"FAILED: {res['error']}"))
 
     # Start-up runs, round-robin over the repetitions so drift hits every configuration alike.
     for n in sizes:
@@ -630,11 +667,13 @@ def main():
         md.append(f"(runs `{inner}` under `xvfb-run -a -s '-screen 0 1280x800x24' dbus-run-session --`)")
     md.append("")
     md.append(f"- date: {datetime.datetime.now().astimezone().isoformat(timespec='seconds')}; "
-              f"vireo commit {git_describe()}; binary `{os.path.relpath(binary, ROOT)}`")
+              f"vireo commit {git_describe()}; binary `{os.path.relpath(built, ROOT)}` "
+              f"(built {datetime.datetime.fromtimestamp(os.path.getmtime(binary)).astimezone().isoformat(timespec='seconds')}, "
+              f"measured as a copy)")
     md.append(f"- machine: {cpu_model()}, {os.cpu_count()} CPUs, kernel {platform.release()}; "
               f"load average {load_start} at start, {load_end} at end; total {elapsed:.0f} s")
     md.append(f"- virt-manager: {vm_version or vm_note}")
-    md.append(f"- start-up: {args.runs} runs per row, median (min–max), ms; memory: one run per row, "
+    md.append(f"- start-up: {args.warmup} discarded warm-up run(s) per program, then {args.runs} runs per row, median (min–max), ms; memory: one run per row, "
               f"VmRSS summed over the process tree {args.settle:g} s after launch; idle CPU: "
               f"utime+stime over the next {args.idle:g} s, % of one CPU")
     md.append("- Vireo *in-process*: the `vireo-bench: list-painted` figure (from `main()` to the first "
@@ -652,8 +691,7 @@ def main():
         for kind, renderer in configs:
             m = mem(kind, renderer, n)
             if kind == "vireo":
-                row = ["Vireo", str(n), "cairo" if renderer == "cairo" else
-                       ("default (unset)" if renderer == "default" else renderer),
+                row = ["Vireo", str(n), renderer_label(renderer),
                        fmt_ms(ok_vals("inproc_ms", kind, renderer, n)),
                        fmt_ms(ok_vals("external_ms", kind, renderer, n))]
             else:
@@ -679,8 +717,8 @@ def main():
                 md.append(f"| 1000 domains listed, {renderer}, {what} median | "
                           f"{'–' if v is None else f'{v:.0f} ms'} | < {TARGET_LIST_1000_MS:.0f} ms | "
                           f"{'–' if v is None else ('pass' if v < TARGET_LIST_1000_MS else 'FAIL')} |")
-    for n in sizes:
-        m = mem("vireo", "cairo", n) if "cairo" in renderers else None
+    for n in (sizes if "cairo" in renderers and not args.no_memory else []):
+        m = mem("vireo", "cairo", n)
         v = m and m.get("rss_kib") / 1024
         md.append(f"| RSS, {n} domains, cairo | {'–' if v is None else f'{v:.0f} MiB'} | "
                   f"< {TARGET_RSS_MIB:g} MiB | {'–' if v is None else ('pass' if v < TARGET_RSS_MIB else 'FAIL')} |")
@@ -744,7 +782,12 @@ def main():
         md.append("")
 
     text = "\n".join(md)
-    print(text)
+    report_fd = os.environ.get("VIREO_BENCH_REPORT_FD")
+    if report_fd:  # set by startup.sh: the real stdout, clear of what bus services print
+        with os.fdopen(int(report_fd), "w", closefd=False) as f:
+            f.write(text + "\n")
+    else:
+        print(text)
     os.makedirs(os.path.dirname(out_md), exist_ok=True)
     with open(out_md, "w") as f:
         f.write(text + "\n")

@@ -11,6 +11,7 @@
 //!   thread per connection, domain listing and lifecycle commands, typed events (domain
 //!   lifecycle, connection closed) and typed errors.
 //! - [`stats`]: stats maths, no libvirt or GTK: counters → rates, ring buffers, axis scaling.
+//! - [`xml`]: lossless libvirt XML documents and typed views over them (no GTK, no libvirt).
 //! - `ui` (feature `ui`, default): relm4 + GTK4 + libadwaita. It never calls libvirt; it sends
 //!   [`backend::Command`]s and renders [`backend::BackendEvent`]s.
 //!
@@ -31,6 +32,7 @@ pub mod cli;
 pub mod config;
 pub mod runtime;
 pub mod stats;
+pub mod xml;
 
 #[cfg(feature = "ui")]
 pub mod ui;

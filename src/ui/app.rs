@@ -190,6 +190,13 @@ impl App {
                 }
             }
             BackendEvent::Domains { conn, domains } => {
+                if self.bench && !self.painted_once {
+                    eprintln!(
+                        "vireo-bench: domains-received domains={} ms={:.1}",
+                        domains.len(),
+                        super::bench::since_start_ms()
+                    );
+                }
                 if self.probe == Some(conn) {
                     self.probe = None;
                 }
@@ -199,6 +206,11 @@ impl App {
                 }
                 if self.bench && !self.painted_once {
                     self.painted_once = true;
+                    eprintln!(
+                        "vireo-bench: domains-applied domains={} ms={:.1}",
+                        self.list.len(),
+                        super::bench::since_start_ms()
+                    );
                     let n = self.list.len();
                     self.list.after_next_paint(move || {
                         eprintln!(

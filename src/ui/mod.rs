@@ -39,6 +39,14 @@ pub fn run(options: Options) -> glib::ExitCode {
     let _ = bind_textdomain_codeset(config::GETTEXT_PACKAGE, "UTF-8");
     let _ = textdomain(config::GETTEXT_PACKAGE);
 
+    // Someone who forces GTK's cairo renderer gets no use from OpenGL, yet GTK 4.8 still
+    // loads the GL driver at start-up to probe it (on Mesa's llvmpipe, ~50 MiB of RSS).
+    // Skip the probe then, unless GDK_DEBUG was set on purpose.
+    if std::env::var("GSK_RENDERER").is_ok_and(|r| r == "cairo")
+        && std::env::var_os("GDK_DEBUG").is_none()
+    {
+        std::env::set_var("GDK_DEBUG", "gl-disable");
+    }
     gtk::glib::set_application_name(&gettextrs::gettext("Vireo"));
     gtk::glib::set_prgname(Some("vireo"));
     // libvirt's event loop must be registered before GTK (and before any connection).

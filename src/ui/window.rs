@@ -9,6 +9,7 @@ use relm4::ComponentSender;
 
 use super::actions;
 use super::app::{App, AppMsg};
+use super::conn_object::ConnObject;
 use super::domain_list::{menus, DomainList};
 use super::status;
 
@@ -145,8 +146,9 @@ pub fn build(
     }
 }
 
-/// Right-click (or long press) on a guest: select it unless it is already part of the
-/// selection, then offer the selection's menu.
+/// Right-click on a guest: select it unless it is already part of the selection, then offer
+/// the selection's menu; on a connection row, that connection's menu. Shift+F10 or the Menu
+/// key open the selection's menu from the keyboard.
 fn context_menu(view: &gtk::ColumnView, selection: &gtk::MultiSelection) {
     let popover = gtk::PopoverMenu::from_model(Some(&menus::selection_menu()));
     popover.set_parent(view);
@@ -158,21 +160,45 @@ fn context_menu(view: &gtk::ColumnView, selection: &gtk::MultiSelection) {
     let click = gtk::GestureClick::new();
     click.set_button(gtk::gdk::BUTTON_SECONDARY);
     let sel = selection.clone();
+    let pop = popover.clone();
     click.connect_pressed(move |gesture, _, x, y| {
         let Some(view) = gesture.widget() else { return };
-        if let Some(pos) = row_at(&view, &sel, x, y) {
-            if !sel.is_selected(pos) {
+        let mut model = menus::selection_menu();
+        if let Some((pos, item)) = row_at(&view, &sel, x, y) {
+            if let Some(c) = item.downcast_ref::<ConnObject>() {
+                model = menus::conn_menu(c.conn_id(), c.connected());
+            } else if !sel.is_selected(pos) {
                 sel.select_item(pos, true);
             }
         }
-        popover.set_pointing_to(Some(&gtk::gdk::Rectangle::new(x as i32, y as i32, 1, 1)));
-        popover.popup();
+        pop.set_menu_model(Some(&model));
+        pop.set_pointing_to(Some(&gtk::gdk::Rectangle::new(x as i32, y as i32, 1, 1)));
+        pop.popup();
     });
     view.add_controller(click);
+
+    let keys = gtk::ShortcutController::new();
+    let pop = popover.clone();
+    let open = gtk::CallbackAction::new(move |_, _| {
+        pop.set_menu_model(Some(&menus::selection_menu()));
+        pop.set_pointing_to(Some(&gtk::gdk::Rectangle::new(48, 48, 1, 1)));
+        pop.popup();
+        gtk::glib::Propagation::Stop
+    });
+    keys.add_shortcut(gtk::Shortcut::new(
+        gtk::ShortcutTrigger::parse_string("<Shift>F10|Menu"),
+        Some(open),
+    ));
+    view.add_controller(keys);
 }
 
-/// The model position of the row under (x, y), found through the cell widget there.
-fn row_at(view: &gtk::Widget, sel: &gtk::MultiSelection, x: f64, y: f64) -> Option<u32> {
+/// The model position and item of the row under (x, y), found through the cell widget there.
+fn row_at(
+    view: &gtk::Widget,
+    sel: &gtk::MultiSelection,
+    x: f64,
+    y: f64,
+) -> Option<(u32, gtk::glib::Object)> {
     let mut w = view.pick(x, y, gtk::PickFlags::DEFAULT)?;
     let item = loop {
         if let Some(cell) = w.downcast_ref::<super::domain_list::CellRef>() {
@@ -180,10 +206,11 @@ fn row_at(view: &gtk::Widget, sel: &gtk::MultiSelection, x: f64, y: f64) -> Opti
         }
         w = w.parent()?;
     };
-    (0..sel.n_items()).find(|&i| {
+    let pos = (0..sel.n_items()).find(|&i| {
         sel.item(i)
             .and_downcast::<gtk::TreeListRow>()
             .and_then(|r| r.item())
             .is_some_and(|o| o == item)
-    })
+    })?;
+    Some((pos, item))
 }

@@ -193,45 +193,26 @@ fn state_render(cell: &ListCell, item: &glib::Object) {
 // ---- actions ---------------------------------------------------------------------------
 
 fn actions_setup() -> (gtk::Widget, ListCell) {
+    // Only the most common action lives in the row; the rest are in the context menu and
+    // the header bar (a menu button per row made a long list slow to fill: list views
+    // realise a couple of hundred rows).
     let primary = gtk::Button::new();
     primary.add_css_class("flat");
     primary.add_css_class("circular");
     primary.set_valign(gtk::Align::Center);
-    let menu = gtk::MenuButton::new();
-    menu.set_icon_name("view-more-symbolic");
-    menu.add_css_class("flat");
-    menu.add_css_class("circular");
-    menu.set_valign(gtk::Align::Center);
-    let cell = ListCell::new(
-        &[primary.clone().upcast(), menu.clone().upcast()],
-        vec![primary.upcast(), menu.upcast()],
-    );
-    cell.set_spacing(2);
+    let cell = ListCell::new(&[primary.clone().upcast()], vec![primary.upcast()]);
     (cell.clone().upcast(), cell)
 }
 
 fn actions_render(cell: &ListCell, item: &glib::Object) {
-    let (Some(primary), Some(menu)) =
-        (cell.part::<gtk::Button>(0), cell.part::<gtk::MenuButton>(1))
-    else {
+    let Some(primary) = cell.part::<gtk::Button>(0) else {
         return;
     };
     let Some(d) = item.downcast_ref::<DomainObject>() else {
         primary.set_visible(false);
-        let Some(c) = item.downcast_ref::<ConnObject>() else {
-            menu.set_visible(false);
-            return;
-        };
-        menu.set_visible(true);
-        menu.set_menu_model(Some(&super::menus::conn_menu(c.conn_id(), c.connected())));
-        menu.set_tooltip_text(Some(&gettext("Connection Actions")));
-        menu.update_property(&[gtk::accessible::Property::Label(
-            &gettext("Actions for connection %s").replace("%s", &c.label()),
-        )]);
         return;
     };
     primary.set_visible(true);
-    menu.set_visible(true);
     let name = d.name();
     let uuid = glib::Variant::from(d.uuid());
     let (action, icon, tip) = if d.paused() {
@@ -259,37 +240,23 @@ fn actions_render(cell: &ListCell, item: &glib::Object) {
     primary.set_action_name(Some(action));
     // "Start vm1": a button's name must say what it acts on when read out of context.
     primary.update_property(&[gtk::accessible::Property::Label(&format!("{tip} {name}"))]);
-    menu.set_menu_model(Some(&super::menus::domain_menu(
-        &d.uuid(),
-        d.active(),
-        d.paused(),
-    )));
-    menu.set_tooltip_text(Some(&gettext("More Actions")));
-    menu.update_property(&[gtk::accessible::Property::Label(
-        &gettext("More actions for %s").replace("%s", &name),
-    )]);
 }
 
 // ---- metrics (filled by the stats pipeline) -----------------------------------------------
 
 fn metric_setup() -> (gtk::Widget, ListCell) {
     let spark = Sparkline::default();
-    spark.set_valign(gtk::Align::Center);
-    spark.set_hexpand(false);
-    let l = label(&["numeric", "caption"], 1.0);
-    l.set_width_chars(8);
-    l.set_hexpand(true);
-    let cell = ListCell::new(
-        &[spark.clone().upcast(), l.clone().upcast()],
-        vec![spark.upcast(), l.upcast()],
-    );
-    cell.set_spacing(6);
+    spark.set_valign(gtk::Align::Fill);
+    spark.set_hexpand(true);
+    spark.add_css_class("numeric");
+    spark.add_css_class("caption");
+    let cell = ListCell::new(&[spark.clone().upcast()], vec![spark.upcast()]);
     (cell.clone().upcast(), cell)
 }
 
 /// Draws one graph column of a domain (its history) or a connection (the host's).
 fn metric_render(cell: &ListCell, item: &glib::Object, column: Column) {
-    let (Some(spark), Some(l)) = (cell.part::<Sparkline>(0), cell.part::<gtk::Label>(1)) else {
+    let Some(spark) = cell.part::<Sparkline>(0) else {
         return;
     };
     let view = if let Some(d) = item.downcast_ref::<DomainObject>() {
@@ -304,21 +271,9 @@ fn metric_render(cell: &ListCell, item: &glib::Object, column: Column) {
         None
     };
     match view {
-        Some(v) => {
-            spark.set_visible(true);
-            spark.set_points(v.points.into_iter(), v.max, &v.words);
-            l.set_label(&v.text);
-        }
-        None => {
-            spark.set_visible(false);
-            spark.clear("");
-            let text = if item.downcast_ref::<DomainObject>().is_some() {
-                stats_view_unknown()
-            } else {
-                String::new()
-            };
-            l.set_label(&text);
-        }
+        Some(v) => spark.set_points(v.points.into_iter(), v.max, &v.text, &v.words),
+        None if item.downcast_ref::<DomainObject>().is_some() => spark.clear(&stats_view_unknown()),
+        None => spark.clear(""),
     }
 }
 
@@ -461,7 +416,7 @@ pub fn build(
             actions_render,
         )),
     );
-    actions.set_fixed_width(84);
+    actions.set_fixed_width(48);
     view.append_column(&actions);
 
     view.sort_by_column(Some(&name), gtk::SortType::Ascending);

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-//! `Sparkline`: a small line-and-area graph of one series, drawn with cairo. Gaps (no
+//! `Sparkline`: a small line-and-area graph of one series, drawn with cairo, with the
+//! current value as text at its right (one widget per cell instead of a graph and a label:
+//! a list view realises a couple of hundred rows, and every widget counts). Gaps (no
 //! value that tick) break the line instead of dropping to zero. It tells assistive
 //! technology its current value in words ("CPU 12 %"), so a screen reader user hears the
 //! figure the graph shows.
@@ -14,6 +16,9 @@ use gtk::glib;
 use gtk::prelude::*;
 use gtk::subclass::prelude::*;
 
+/// Width of the graph part; the value text takes the rest.
+const GRAPH_WIDTH: f64 = 48.0;
+
 mod imp {
     use super::*;
 
@@ -22,6 +27,8 @@ mod imp {
         pub points: RefCell<Vec<Option<f32>>>,
         /// Top of the vertical axis.
         pub max: Cell<f32>,
+        /// The value in figures, drawn right-aligned after the graph.
+        pub text: RefCell<String>,
     }
 
     #[glib::object_subclass]
@@ -41,20 +48,35 @@ mod imp {
     impl WidgetImpl for Sparkline {
         fn measure(&self, orientation: gtk::Orientation, _for_size: i32) -> (i32, i32, i32, i32) {
             match orientation {
-                gtk::Orientation::Horizontal => (24, 48, -1, -1),
+                gtk::Orientation::Horizontal => {
+                    (GRAPH_WIDTH as i32 + 64, GRAPH_WIDTH as i32 + 72, -1, -1)
+                }
                 _ => (16, 24, -1, -1),
             }
         }
 
         fn snapshot(&self, snapshot: &gtk::Snapshot) {
             let widget = self.obj();
-            let (w, h) = (widget.width() as f64, widget.height() as f64);
+            let (full_w, h) = (widget.width() as f64, widget.height() as f64);
+            #[allow(deprecated)]
+            let color = widget.style_context().color();
+            let text = self.text.borrow();
+            if !text.is_empty() {
+                let layout = widget.create_pango_layout(Some(&text));
+                let (tw, th) = layout.pixel_size();
+                snapshot.save();
+                snapshot.translate(&gtk::graphene::Point::new(
+                    (full_w as f32 - tw as f32).max(0.0),
+                    ((h as f32 - th as f32) / 2.0).max(0.0),
+                ));
+                snapshot.append_layout(&layout, &color);
+                snapshot.restore();
+            }
+            let w = GRAPH_WIDTH.min(full_w - 8.0);
             let points = self.points.borrow();
             if w <= 1.0 || h <= 1.0 || points.len() < 2 {
                 return;
             }
-            #[allow(deprecated)]
-            let color = widget.style_context().color();
             let max = self.max.get().max(f32::MIN_POSITIVE) as f64;
             let cr = snapshot.append_cairo(&gtk::graphene::Rect::new(0.0, 0.0, w as f32, h as f32));
             let step = w / (points.len() - 1) as f64;
@@ -120,21 +142,30 @@ impl Default for Sparkline {
 }
 
 impl Sparkline {
-    /// Replaces the points (oldest first) and the axis top, and says `words` to assistive
-    /// technology. Repaints only if something changed.
-    pub fn set_points(&self, points: impl Iterator<Item = Option<f32>>, max: f32, words: &str) {
+    /// Replaces the points (oldest first), the axis top and the value text, and says
+    /// `words` to assistive technology. Repaints only if something changed.
+    pub fn set_points(
+        &self,
+        points: impl Iterator<Item = Option<f32>>,
+        max: f32,
+        text: &str,
+        words: &str,
+    ) {
         let imp = self.imp();
         let new: Vec<Option<f32>> = points.collect();
-        let changed = *imp.points.borrow() != new || imp.max.get() != max;
+        let changed =
+            *imp.points.borrow() != new || imp.max.get() != max || *imp.text.borrow() != text;
         if changed {
             imp.points.replace(new);
             imp.max.set(max);
+            imp.text.replace(text.to_string());
             self.queue_draw();
         }
         self.update_property(&[gtk::accessible::Property::Label(words)]);
     }
 
-    pub fn clear(&self, words: &str) {
-        self.set_points(std::iter::empty(), 1.0, words);
+    /// No graph, only `text` (e.g. "—" for a guest that is not running).
+    pub fn clear(&self, text: &str) {
+        self.set_points(std::iter::empty(), 1.0, text, "");
     }
 }
