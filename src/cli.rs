@@ -9,6 +9,8 @@ pub struct Options {
     pub connect: Vec<String>,
     pub help: bool,
     pub version: bool,
+    /// `--show-domain-performance NAME`: open that guest's Performance page.
+    pub show_performance: Option<String>,
 }
 
 pub const USAGE: &str = "Usage: vireo [OPTION…]
@@ -18,6 +20,8 @@ Manage virtual machines through libvirt.
 Options:
   -c, --connect URI   Open the connection URI instead of the saved ones (repeatable),
                       e.g. qemu:///system, qemu+ssh://user@host/system, test:///default
+      --show-domain-performance NAME
+                      Open the Performance page of the guest NAME
   -h, --help          Show this help
       --version       Show the version
 ";
@@ -39,6 +43,20 @@ where
             }
         } else if let Some(v) = a.strip_prefix("--connect=") {
             Some(v.to_string())
+        } else if a == "--show-domain-performance" {
+            match it.next() {
+                Some(v) if !v.as_ref().is_empty() => {
+                    o.show_performance = Some(v.as_ref().to_string())
+                }
+                _ => return Err(format!("{a} needs a guest name")),
+            }
+            None
+        } else if let Some(v) = a.strip_prefix("--show-domain-performance=") {
+            if v.is_empty() {
+                return Err("--show-domain-performance needs a guest name".into());
+            }
+            o.show_performance = Some(v.to_string());
+            None
         } else {
             match a {
                 "-h" | "--help" => o.help = true,
@@ -81,6 +99,28 @@ mod tests {
         assert!(parse(["--connect"]).unwrap_err().contains("needs a URI"));
         assert!(parse(["--bogus"]).unwrap_err().contains("--bogus"));
         assert!(parse(["--connect="]).is_err());
+    }
+
+    #[test]
+    fn show_performance() {
+        let o = parse([
+            "--connect",
+            "qemu:///system",
+            "--show-domain-performance",
+            "vm1",
+        ])
+        .unwrap();
+        assert_eq!(o.show_performance.as_deref(), Some("vm1"));
+        assert!(parse(["--show-domain-performance"])
+            .unwrap_err()
+            .contains("guest name"));
+        assert_eq!(
+            parse(["--show-domain-performance=vm2"])
+                .unwrap()
+                .show_performance
+                .as_deref(),
+            Some("vm2")
+        );
     }
 
     #[test]

@@ -62,6 +62,41 @@ pub struct DomainEvent {
     pub detail: i32,
 }
 
+/// Lifecycle events a user should hear about even while looking elsewhere.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attention {
+    Crashed,
+    /// Paused by the hypervisor because of an error: I/O error, watchdog, failed API call.
+    PausedOnError,
+    /// Stopped (shut down, destroyed, failed, saved…), by anyone.
+    Stopped,
+}
+
+impl DomainEvent {
+    /// Whether (and why) this event deserves a desktop notification.
+    pub fn attention(&self) -> Option<Attention> {
+        let d = self.detail as u32;
+        match self.event {
+            LifecycleEvent::Crashed => Some(Attention::Crashed),
+            LifecycleEvent::Stopped if d == sys::VIR_DOMAIN_EVENT_STOPPED_CRASHED => {
+                Some(Attention::Crashed)
+            }
+            LifecycleEvent::Stopped => Some(Attention::Stopped),
+            LifecycleEvent::Suspended
+                if matches!(
+                    d,
+                    sys::VIR_DOMAIN_EVENT_SUSPENDED_IOERROR
+                        | sys::VIR_DOMAIN_EVENT_SUSPENDED_WATCHDOG
+                        | sys::VIR_DOMAIN_EVENT_SUSPENDED_API_ERROR
+                ) =>
+            {
+                Some(Attention::PausedOnError)
+            }
+            _ => None,
+        }
+    }
+}
+
 /// Why libvirt closed a connection (`virConnectCloseReason`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum CloseReason {
@@ -287,4 +322,67 @@ pub fn unregister_close(conn: &Connect) -> Result<()> {
 /// is not an error.
 pub fn enable_keepalive(conn: &Connect, interval: i32, count: u32) {
     let _ = conn.set_keep_alive(interval, count);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(event: LifecycleEvent, detail: u32) -> DomainEvent {
+        DomainEvent {
+            uuid: "u".into(),
+            name: "vm".into(),
+            event,
+            detail: detail as i32,
+        }
+    }
+
+    #[test]
+    fn what_deserves_a_notification() {
+        use Attention::*;
+        assert_eq!(ev(LifecycleEvent::Crashed, 0).attention(), Some(Crashed));
+        assert_eq!(
+            ev(
+                LifecycleEvent::Stopped,
+                sys::VIR_DOMAIN_EVENT_STOPPED_CRASHED
+            )
+            .attention(),
+            Some(Crashed)
+        );
+        assert_eq!(
+            ev(
+                LifecycleEvent::Stopped,
+                sys::VIR_DOMAIN_EVENT_STOPPED_SHUTDOWN
+            )
+            .attention(),
+            Some(Stopped)
+        );
+        assert_eq!(
+            ev(
+                LifecycleEvent::Suspended,
+                sys::VIR_DOMAIN_EVENT_SUSPENDED_IOERROR
+            )
+            .attention(),
+            Some(PausedOnError)
+        );
+        assert_eq!(
+            ev(
+                LifecycleEvent::Suspended,
+                sys::VIR_DOMAIN_EVENT_SUSPENDED_WATCHDOG
+            )
+            .attention(),
+            Some(PausedOnError)
+        );
+        // A pause the user asked for is not news.
+        assert_eq!(
+            ev(
+                LifecycleEvent::Suspended,
+                sys::VIR_DOMAIN_EVENT_SUSPENDED_PAUSED
+            )
+            .attention(),
+            None
+        );
+        assert_eq!(ev(LifecycleEvent::Started, 0).attention(), None);
+        assert_eq!(ev(LifecycleEvent::Rebooted, 0).attention(), None);
+    }
 }

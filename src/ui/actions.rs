@@ -5,6 +5,7 @@
 //! `win.start-domain`, `win.shutdown-domain`, `win.reboot-domain`, `win.force-off-domain`,
 //! `win.reset-domain`, `win.pause-domain`, `win.resume-domain`, `win.save-domain`.
 //! The same names with `-selected` instead of `-domain` act on the selected guests.
+//! `win.open-domain(s)` opens a guest's details window.
 //! Connections: `win.add-connection`, `win.connect-conn(u)`, `win.disconnect-conn(u)`,
 //! `win.remove-conn(u)` (connection id). Others: `win.refresh`, `win.search`, `win.column-ID` (stateful), `win.show-error(u)`,
 //! `app.connect(s)`, `app.about`, `app.quit`.
@@ -78,6 +79,15 @@ pub fn install(win: &adw::ApplicationWindow, sender: &ComponentSender<App>) {
         win.add_action(&a);
     }
 
+    let open = gio::SimpleAction::new("open-domain", Some(glib::VariantTy::STRING));
+    let input = sender.input_sender().clone();
+    open.connect_activate(move |_, p| {
+        if let Some(uuid) = p.and_then(|p| p.get::<String>()) {
+            input.emit(AppMsg::OpenDomain(uuid.to_ascii_lowercase()));
+        }
+    });
+    win.add_action(&open);
+
     let refresh = gio::SimpleAction::new("refresh", None);
     let input = sender.input_sender().clone();
     refresh.connect_activate(move |_, _| input.emit(AppMsg::Refresh));
@@ -102,12 +112,24 @@ pub fn install(win: &adw::ApplicationWindow, sender: &ComponentSender<App>) {
     });
     app.add_action(&connect);
 
-    let quit = gio::SimpleAction::new("quit", None);
+    // Brings the window to the front (a notification's default action).
+    let activate = gio::SimpleAction::new("activate", None);
     let w = win.downgrade();
-    quit.connect_activate(move |_, _| {
+    activate.connect_activate(move |_, _| {
         if let Some(w) = w.upgrade() {
+            w.present();
+        }
+    });
+    app.add_action(&activate);
+
+    // Quit closes every window (the main window saves its size as it closes).
+    let quit = gio::SimpleAction::new("quit", None);
+    quit.connect_activate(move |_, _| {
+        let app = relm4::main_application();
+        for w in app.windows() {
             w.close();
         }
+        app.quit();
     });
     app.add_action(&quit);
 

@@ -67,6 +67,8 @@ pub enum AppMsg {
     Search(String),
     /// Show or hide a column (by id) and remember it.
     ShowColumn(String, bool),
+    /// Open a guest's details window (by UUID).
+    OpenDomain(String),
 }
 
 pub struct App {
@@ -83,6 +85,8 @@ pub struct App {
     painted_once: bool,
     /// Stats ticks arrived while the window was hidden; refresh every row when it shows.
     stats_stale: bool,
+    /// A guest whose Performance page the command line asked for, opened once it is listed.
+    show_performance: Option<String>,
 }
 
 pub use super::window::AppWidgets;
@@ -201,9 +205,11 @@ impl App {
                     self.probe = None;
                 }
                 self.list.replace_conn(conn, &domains);
+
                 if let Some(c) = self.conns.get_mut(&conn) {
                     c.listed = true;
                 }
+                self.show_requested(conn, &domains, widgets);
                 if self.bench && !self.painted_once {
                     self.painted_once = true;
                     eprintln!(
@@ -224,7 +230,16 @@ impl App {
                 self.list.update(conn, &info);
             }
             BackendEvent::DomainRemoved { conn, uuid } => self.list.remove(conn, &uuid),
-            BackendEvent::Lifecycle { .. } | BackendEvent::ActionDone { .. } => {}
+            BackendEvent::Lifecycle { conn, event } => {
+                // Tell the desktop when something happens to a guest while the user is
+                // looking elsewhere.
+                if let Some(why) = event.attention() {
+                    if !widgets.window.is_active() {
+                        super::notify::guest(&self.label_of(conn), &event.name, &event.uuid, why);
+                    }
+                }
+            }
+            BackendEvent::ActionDone { .. } => {}
             BackendEvent::Stats {
                 conn,
                 t,
@@ -249,6 +264,40 @@ impl App {
                     .replace("%s", &self.label_of(conn));
                 self.toast_error(widgets, heading, error.to_string());
             }
+        }
+    }
+
+    /// Opens the Performance page the command line asked for, once its guest is listed
+    /// (or says that no connection has it).
+    fn show_requested(
+        &mut self,
+        conn: ConnId,
+        domains: &[crate::backend::DomainInfo],
+        widgets: &AppWidgets,
+    ) {
+        let Some(name) = self.show_performance.clone() else {
+            return;
+        };
+        if let Some(obj) = domains
+            .iter()
+            .find(|d| d.name == name)
+            .and_then(|d| self.list.domain(conn, &d.uuid))
+        {
+            super::details::present(&widgets.window, obj, "performance");
+            self.show_performance = None;
+            return;
+        }
+        let all_answered = self.conns.values().all(|c| {
+            c.listed || !matches!(c.state, ConnState::Connecting | ConnState::Connected { .. })
+        });
+        if all_answered {
+            self.show_performance = None;
+            let heading = gettext("No virtual machine is called “%s”").replace("%s", &name);
+            self.toast_error(
+                widgets,
+                heading,
+                gettext("The command line asked to show its performance."),
+            );
         }
     }
 
@@ -368,6 +417,7 @@ impl Component for App {
             bench: std::env::var_os("VIREO_BENCH").is_some(),
             painted_once: false,
             stats_stale: false,
+            show_performance: options.show_performance.clone(),
         };
 
         let uris = options.connect.clone();
@@ -501,6 +551,11 @@ impl Component for App {
                 }
             }
             AppMsg::Search(text) => self.list.set_query(&text),
+            AppMsg::OpenDomain(uuid) => {
+                if let Some(obj) = self.list.find(&uuid) {
+                    super::details::present(root, &obj, "performance");
+                }
+            }
             AppMsg::ShowAddConnection => {
                 let input = sender.input_sender().clone();
                 super::connect_dialog::present(root, move |uri, autoconnect| {

@@ -9,6 +9,7 @@
 //! - [`stats_view`]: per-connection stats histories and what a graph cell shows.
 //! - [`status`]: connection status wording, banner and empty states.
 //! - [`dialogs`]: error details and confirmations; [`connect_dialog`]: Add Connection.
+//! - [`notify`]: desktop notifications about guests.
 //! - [`settings`]: GSettings with graceful fallback; [`bench`]: start-up timing.
 
 pub mod actions;
@@ -16,9 +17,11 @@ pub mod app;
 pub mod bench;
 pub mod conn_object;
 pub mod connect_dialog;
+pub mod details;
 pub mod dialogs;
 pub mod domain_list;
 pub mod domain_object;
+pub mod notify;
 pub mod settings;
 pub mod stats_view;
 pub mod status;

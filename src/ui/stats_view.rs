@@ -200,3 +200,98 @@ pub fn domain_keys(conn: ConnId, uuid: &str) -> [f64; 4] {
         ]
     })
 }
+
+/// A graph's series, oldest point first.
+type Lines = Vec<Vec<Option<f32>>>;
+
+/// The Performance page's graph of `column` for a domain: lines, axis and words.
+pub fn domain_graph(
+    conn: ConnId,
+    uuid: &str,
+    column: Column,
+) -> Option<(crate::ui::widgets::graph::GraphData, String)> {
+    use crate::ui::widgets::graph::GraphData;
+    STORE.with(|s| {
+        let store = s.borrow();
+        let p = store.get(&conn)?;
+        let h = p.domain(uuid)?;
+        let l = h.latest();
+        let span = gettext("%s s ago").replace("%s", &p.capacity().to_string());
+        let peak = |lines: &[Vec<Option<f32>>]| {
+            lines
+                .iter()
+                .flatten()
+                .flatten()
+                .copied()
+                .fold(None, |m: Option<f32>, v| Some(m.map_or(v, |m| m.max(v))))
+        };
+        let (lines, max, fmt, words): (Lines, f64, fn(f64) -> String, String) = match column {
+            Column::Cpu => (
+                vec![h.series(Metric::CpuGuest).iter().collect()],
+                100.0,
+                scale::format_percent,
+                gettext("CPU usage %s")
+                    .replace("%s", &text_or_dash(l.cpu_guest_pct, scale::format_percent)),
+            ),
+            Column::Memory => {
+                let lines = vec![h.series(Metric::MemoryUsed).iter().collect::<Vec<_>>()];
+                let max = l
+                    .memory_total_kib
+                    .map(|k| k as f64)
+                    .unwrap_or_else(|| scale::axis_max(peak(&lines), 1024.0));
+                let used = text_or_dash(l.memory_used_kib.map(|k| k as f64), scale::format_kib);
+                (
+                    lines,
+                    max,
+                    scale::format_kib,
+                    gettext("Memory in use %s").replace("%s", &used),
+                )
+            }
+            Column::Disk => {
+                let lines = vec![
+                    h.series(Metric::DiskRead).iter().collect(),
+                    h.series(Metric::DiskWrite).iter().collect(),
+                ];
+                let max = scale::axis_max_bytes(peak(&lines), 1024.0);
+                let words = gettext("Disk read %1$s, write %2$s")
+                    .replace(
+                        "%1$s",
+                        &text_or_dash(l.disk_read_bps, scale::format_bytes_per_sec),
+                    )
+                    .replace(
+                        "%2$s",
+                        &text_or_dash(l.disk_write_bps, scale::format_bytes_per_sec),
+                    );
+                (lines, max, scale::format_bytes_per_sec, words)
+            }
+            Column::Network => {
+                let lines = vec![
+                    h.series(Metric::NetRx).iter().collect(),
+                    h.series(Metric::NetTx).iter().collect(),
+                ];
+                let max = scale::axis_max_bytes(peak(&lines), 1024.0);
+                let words = gettext("Network received %1$s, sent %2$s")
+                    .replace(
+                        "%1$s",
+                        &text_or_dash(l.net_rx_bps, scale::format_bytes_per_sec),
+                    )
+                    .replace(
+                        "%2$s",
+                        &text_or_dash(l.net_tx_bps, scale::format_bytes_per_sec),
+                    );
+                (lines, max, scale::format_bytes_per_sec, words)
+            }
+        };
+        let labels = [fmt(0.0), fmt(max / 2.0), fmt(max)];
+        Some((
+            GraphData {
+                lines,
+                max,
+                labels,
+                span,
+                slots: p.capacity(),
+            },
+            words,
+        ))
+    })
+}

@@ -111,6 +111,24 @@ pub fn build(
     scrolled.set_vexpand(true);
     scrolled.set_child(Some(&list.view));
     context_menu(&list.view, &list.selection);
+    // Enter or double-click: open a guest, fold or unfold a connection.
+    let input = sender.input_sender().clone();
+    list.view.connect_activate(move |view, pos| {
+        let Some(row) = view
+            .model()
+            .and_then(|m| m.item(pos))
+            .and_downcast::<gtk::TreeListRow>()
+        else {
+            return;
+        };
+        match row
+            .item()
+            .and_downcast::<super::domain_object::DomainObject>()
+        {
+            Some(d) => input.emit(AppMsg::OpenDomain(d.uuid())),
+            None => row.set_expanded(!row.is_expanded()),
+        }
+    });
 
     let empty = adw::StatusPage::new();
     let stack = gtk::Stack::new();

@@ -115,6 +115,17 @@ def bulk_start(opts):
         check(graph is not None and "%" in graph.name, f"a running guest's CPU graph tells its value: {graph and graph.name}")
         screenshot(os.path.join(opts.artifacts, "bulk-start.png"))
         app.quit()
+
+        # --show-domain-performance opens the guest's Performance page with its graphs.
+        app = App(opts.app, ["--connect", "qemu:///system", "--show-domain-performance", names[0]])
+        frame = wait(lambda: find("frame", names[0]), 20, "details window")
+        check(frame is not None, "--show-domain-performance opens a window titled with the guest's name")
+        cpu = wait(lambda: (g := find("image", "CPU usage *", frame)) and "%" in g.name and g, 15, "cpu graph")
+        check(cpu is not None, f"its CPU graph says its value: {cpu and cpu.name}")
+        for words in ("Memory in use *", "Disk read *", "Network received *"):
+            check(find("image", words, frame) is not None, f"a graph for {words[:-2]}")
+        screenshot(os.path.join(opts.artifacts, "performance.png"))
+        app.quit()
     finally:
         for n in names:
             virsh("destroy", n)

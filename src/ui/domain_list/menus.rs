@@ -14,6 +14,9 @@ pub fn domain_menu(uuid: &str, active: bool, paused: bool) -> gio::Menu {
         item.set_action_and_target_value(Some(action), Some(&target));
         section.append_item(&item);
     };
+    let open = gio::Menu::new();
+    add(&open, gettext("Open"), "win.open-domain");
+    menu.append_section(None, &open);
     let run = gio::Menu::new();
     if !active {
         add(&run, gettext("Start"), "win.start-domain");

@@ -2,4 +2,5 @@
 //! Drawing widgets of our own. They only draw what they are given; the numbers come from
 //! `crate::stats`.
 
+pub mod graph;
 pub mod sparkline;
