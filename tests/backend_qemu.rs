@@ -98,51 +98,27 @@ fn real_guest_lifecycle_and_daemon_restart() {
     });
 
     // Reset reaches QEMU and comes back as a reboot event; force off as destroyed.
-    let m = lifecycle(&mut h, id, &guest.uuid, Action::Start);
-    expect_event(
-        &mut h,
-        m,
-        &guest.uuid,
-        LifecycleEvent::Started,
-        None,
-        Duration::from_secs(30),
-    );
-    let m = lifecycle(&mut h, id, &guest.uuid, Action::Reset);
-    expect_event(
-        &mut h,
-        m,
-        &guest.uuid,
-        LifecycleEvent::Rebooted,
-        None,
-        Duration::from_secs(30),
-    );
-    let m = lifecycle(&mut h, id, &guest.uuid, Action::Pause);
-    expect_event(
-        &mut h,
-        m,
-        &guest.uuid,
-        LifecycleEvent::Suspended,
-        None,
-        Duration::from_secs(30),
-    );
-    let m = lifecycle(&mut h, id, &guest.uuid, Action::Resume);
-    expect_event(
-        &mut h,
-        m,
-        &guest.uuid,
-        LifecycleEvent::Resumed,
-        None,
-        Duration::from_secs(30),
-    );
-    let m = lifecycle(&mut h, id, &guest.uuid, Action::ForceOff);
-    expect_event(
-        &mut h,
-        m,
-        &guest.uuid,
-        LifecycleEvent::Stopped,
-        Some(virt::sys::VIR_DOMAIN_EVENT_STOPPED_DESTROYED),
-        Duration::from_secs(30),
-    );
+    for (action, event, detail) in [
+        (Action::Start, LifecycleEvent::Started, None),
+        (Action::Reset, LifecycleEvent::Rebooted, None),
+        (Action::Pause, LifecycleEvent::Suspended, None),
+        (Action::Resume, LifecycleEvent::Resumed, None),
+        (
+            Action::ForceOff,
+            LifecycleEvent::Stopped,
+            Some(virt::sys::VIR_DOMAIN_EVENT_STOPPED_DESTROYED),
+        ),
+    ] {
+        let m = lifecycle(&mut h, id, &guest.uuid, action);
+        expect_event(
+            &mut h,
+            m,
+            &guest.uuid,
+            event,
+            detail,
+            Duration::from_secs(30),
+        );
+    }
     assert_eq!(guest.state_seen_by_libvirt(), "shut off");
 
     // The daemon goes away mid-session.

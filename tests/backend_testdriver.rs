@@ -364,3 +364,86 @@ fn stats_ticks_arrive_on_schedule() {
         .count();
     assert_eq!(late, 0, "ticks after SetStats(None)");
 }
+
+/// A test-driver node that demands a user name and password (libvirt's `<auth>`).
+fn node_with_auth(tag: &str) -> String {
+    let uri = common::private_node(tag, 1);
+    let path = uri.trim_start_matches("test://");
+    let xml = std::fs::read_to_string(path).unwrap();
+    let xml = xml.replacen(
+        "<node>",
+        "<node><auth><user password='s3cret'>alice</user></auth>",
+        1,
+    );
+    std::fs::write(path, xml).unwrap();
+    uri
+}
+
+/// Answers every credential request of connection `id` (libvirt may ask for the user name
+/// and the password in separate rounds) until it connects or fails; returns the final state
+/// and the kinds of prompt seen.
+fn log_in(
+    h: &mut Harness,
+    id: ConnId,
+    user: &str,
+    password: Option<&str>,
+) -> (ConnState, Vec<vireo::backend::auth::PromptKind>) {
+    use vireo::backend::auth::{PromptKind, Secret};
+    let mut kinds = Vec::new();
+    loop {
+        let ev = h.wait_for("auth request or result", T, |e| {
+            matches!(e, BackendEvent::AuthRequest { conn, .. } if *conn == id)
+                || matches!(e, BackendEvent::State { conn, state: ConnState::Connected { .. } | ConnState::Failed(_) } if *conn == id)
+        });
+        match ev {
+            BackendEvent::AuthRequest { request, .. } => {
+                kinds.extend(request.prompts.iter().map(|p| p.kind));
+                let answers: Option<Vec<Secret>> = password.map(|pw| {
+                    request
+                        .prompts
+                        .iter()
+                        .map(|p| Secret::new(if p.kind == PromptKind::User { user } else { pw }))
+                        .collect()
+                });
+                // The answer's Debug hides it: a log of events cannot leak the password.
+                if let (Some(a), Some(pw)) = (&answers, password) {
+                    assert!(!format!("{a:?}").contains(pw));
+                }
+                request.answer(answers);
+            }
+            BackendEvent::State { state, .. } => return (state, kinds),
+            _ => unreachable!(),
+        }
+    }
+}
+
+#[test]
+fn credentials_are_asked_for_and_checked() {
+    use vireo::backend::auth::PromptKind;
+    let mut h = Harness::new();
+    let id = h.backend.open(&node_with_auth("auth-ok")).unwrap();
+    let (state, kinds) = log_in(&mut h, id, "alice", Some("s3cret"));
+    assert!(matches!(state, ConnState::Connected { .. }), "{state:?}");
+    assert!(
+        kinds.contains(&PromptKind::User) && kinds.contains(&PromptKind::Password),
+        "{kinds:?}"
+    );
+    h.wait_for(
+        "listed after login",
+        T,
+        |e| matches!(e, BackendEvent::Domains { conn, .. } if *conn == id),
+    );
+
+    // A wrong password is refused with libvirt's reason, as a permission problem.
+    let id = h.backend.open(&node_with_auth("auth-bad")).unwrap();
+    let (state, _) = log_in(&mut h, id, "alice", Some("wrong"));
+    let ConnState::Failed(err) = state else {
+        panic!("wrong password accepted: {state:?}")
+    };
+    assert_eq!(err.kind, ErrorKind::Denied, "{err:?}");
+
+    // Cancelling is a refusal too, not a hang.
+    let id = h.backend.open(&node_with_auth("auth-cancel")).unwrap();
+    let (state, _) = log_in(&mut h, id, "alice", None);
+    assert!(matches!(state, ConnState::Failed(_)), "{state:?}");
+}

@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use virt::connect::Connect;
 
+use super::auth::{self, AuthRequest};
 use super::domain::{self, Action, DomainInfo};
 use super::error::{BackendError, ErrorKind};
 use super::events::{self, CloseReason, DomainEvent};
@@ -124,6 +125,12 @@ pub enum BackendEvent {
     RefreshFailed {
         conn: ConnId,
         error: BackendError,
+    },
+    /// The connection needs credentials; answer with [`AuthRequest::answer`]. The worker
+    /// waits (at most five minutes).
+    AuthRequest {
+        conn: ConnId,
+        request: AuthRequest,
     },
     /// One tick of statistics: every active domain's counters from one bulk call, taken at
     /// `t` seconds on the worker's monotonic clock.
@@ -330,7 +337,15 @@ impl Worker {
 
     /// Opens the connection and registers for events.
     fn open(&self) -> Result<Live, BackendError> {
-        let conn = Connect::open(Some(&self.uri)).map_err(BackendError::from_open)?;
+        let (sink, id, uri) = (self.sink.clone(), self.id, self.uri.clone());
+        let conn = auth::open(&self.uri, move |prompts| {
+            let (tx, rx) = std::sync::mpsc::sync_channel(1);
+            sink(BackendEvent::AuthRequest {
+                conn: id,
+                request: AuthRequest::new(uri.clone(), prompts, tx),
+            });
+            rx.recv_timeout(Duration::from_secs(300)).ok().flatten()
+        })?;
         let sink = self.sink.clone();
         let tx = self.tx.clone();
         let id = self.id;

@@ -140,7 +140,11 @@ impl BackendError {
     /// reports an internal error, but what the user must hear is that they lack the right
     /// (and libvirt's words say why).
     pub fn from_open(e: virt::error::Error) -> Self {
-        let mut err = BackendError::from(e);
+        Self::reclassify_open(BackendError::from(e))
+    }
+
+    /// [`BackendError::from_open`] for an error already converted.
+    pub fn reclassify_open(mut err: BackendError) -> Self {
         let lower = err.message.to_ascii_lowercase();
         let auth = [
             "polkit",

@@ -4,6 +4,7 @@
 //! [`Backend::new`] with [`BackendEvent`]s.
 //!
 //! - [`uri`]: parsing and validating connection URIs.
+//! - [`auth`]: credentials asked of the user while a connection opens.
 //! - [`connection`]: the per-connection worker thread, its commands, events and states.
 //! - [`domain`]: domain data and lifecycle actions (blocking calls, worker-only).
 //! - [`events`]: safe wrappers for libvirt's event and close callbacks.
@@ -11,6 +12,7 @@
 //! - [`stats`]: the bulk statistics call and the host's counters, as plain data.
 //! - [`error`]: typed errors that keep libvirt's message.
 
+pub mod auth;
 pub mod connection;
 pub mod domain;
 pub mod error;

@@ -153,6 +153,15 @@ pub fn install(win: &adw::ApplicationWindow, sender: &ComponentSender<App>) {
     });
     app.add_action(&style);
 
+    let prefs = gio::SimpleAction::new("preferences", None);
+    let w = win.downgrade();
+    prefs.connect_activate(move |_, _| {
+        if let Some(w) = w.upgrade() {
+            super::preferences::present(&w);
+        }
+    });
+    app.add_action(&prefs);
+
     let about = gio::SimpleAction::new("about", None);
     let w = win.downgrade();
     about.connect_activate(move |_, _| {
@@ -174,6 +183,7 @@ pub fn install(win: &adw::ApplicationWindow, sender: &ComponentSender<App>) {
     app.add_action(&about);
 
     app.set_accels_for_action("app.quit", &["<Control>q"]);
+    app.set_accels_for_action("app.preferences", &["<Control>comma"]);
     app.set_accels_for_action("window.close", &["<Control>w"]);
     app.set_accels_for_action("win.refresh", &["<Control>r", "F5"]);
     app.set_accels_for_action("win.search", &["<Control>f"]);
@@ -210,6 +220,7 @@ pub fn primary_menu() -> gio::Menu {
     section.append_submenu(Some(&gettext("_Style")), &style);
     menu.append_section(None, &section);
     let section = gio::Menu::new();
+    section.append(Some(&gettext("_Preferences")), Some("app.preferences"));
     section.append(Some(&gettext("_About Vireo")), Some("app.about"));
     section.append(Some(&gettext("_Quit")), Some("app.quit"));
     menu.append_section(None, &section);

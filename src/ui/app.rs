@@ -69,6 +69,8 @@ pub enum AppMsg {
     ShowColumn(String, bool),
     /// Open a guest's details window (by UUID).
     OpenDomain(String),
+    /// The statistics preferences changed: re-schedule every connection's polling.
+    StatsSettingsChanged,
 }
 
 pub struct App {
@@ -240,6 +242,10 @@ impl App {
                 }
             }
             BackendEvent::ActionDone { .. } => {}
+            BackendEvent::AuthRequest { conn, request } => {
+                let label = self.label_of(conn);
+                super::auth_dialog::present(&widgets.window, &label, request);
+            }
             BackendEvent::Stats {
                 conn,
                 t,
@@ -399,6 +405,16 @@ impl Component for App {
         let list = DomainList::new();
         let widgets = super::window::build(&root, &sender, &list);
         actions::install(&root, &sender);
+        if let Some(settings) = super::settings::handle() {
+            let input = sender.input_sender().clone();
+            settings.connect_changed(None, move |_, key| {
+                if key.starts_with("stats-") {
+                    input.emit(AppMsg::StatsSettingsChanged);
+                }
+            });
+            // The Settings object must live as long as the window for the signal to fire.
+            root.connect_destroy(move |_| drop(settings.clone()));
+        }
         actions::set_selection_actions_enabled(&root, false);
         let win = root.downgrade();
         list.selection.connect_selection_changed(move |sel, _, _| {
@@ -551,6 +567,18 @@ impl Component for App {
                 }
             }
             AppMsg::Search(text) => self.list.set_query(&text),
+            AppMsg::StatsSettingsChanged => {
+                let schedule = stats_schedule();
+                for id in self.backend.ids() {
+                    if matches!(
+                        self.conns.get(&id).map(|c| &c.state),
+                        Some(ConnState::Connected { .. })
+                    ) {
+                        self.backend
+                            .send(id, crate::backend::Command::SetStats(schedule));
+                    }
+                }
+            }
             AppMsg::OpenDomain(uuid) => {
                 if let Some(obj) = self.list.find(&uuid) {
                     super::details::present(root, &obj, "performance");
@@ -606,4 +634,16 @@ fn window_on_screen(win: &adw::ApplicationWindow) -> bool {
         .and_downcast::<gtk::gdk::Toplevel>()
         .is_some_and(|t| t.state().contains(gtk::gdk::ToplevelState::MINIMIZED));
     !minimized
+}
+
+/// The statistics polling the preferences ask for (None: nothing to poll).
+fn stats_schedule() -> Option<StatsSchedule> {
+    let [cpu, memory, disk, net] = super::settings::stats_metrics();
+    // One bulk stats call per tick on the connection's worker; the host's counters feed
+    // the connection rows' CPU and memory graphs.
+    Some(StatsSchedule {
+        interval: std::time::Duration::from_secs(super::settings::stats_interval().into()),
+        groups: StatsGroups::for_metrics(cpu, memory, disk, net),
+        host: cpu || memory,
+    })
 }

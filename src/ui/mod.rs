@@ -8,12 +8,14 @@
 //! - [`window`]: the main window's widgets; [`widgets`]: drawing widgets (sparkline).
 //! - [`stats_view`]: per-connection stats histories and what a graph cell shows.
 //! - [`status`]: connection status wording, banner and empty states.
-//! - [`dialogs`]: error details and confirmations; [`connect_dialog`]: Add Connection.
-//! - [`notify`]: desktop notifications about guests.
+//! - [`dialogs`]: error details and confirmations; [`connect_dialog`]: Add Connection;
+//!   [`auth_dialog`]: credentials libvirt asks for.
+//! - [`notify`]: desktop notifications about guests; [`preferences`]: the Preferences window.
 //! - [`settings`]: GSettings with graceful fallback; [`bench`]: start-up timing.
 
 pub mod actions;
 pub mod app;
+pub mod auth_dialog;
 pub mod bench;
 pub mod conn_object;
 pub mod connect_dialog;
@@ -22,6 +24,7 @@ pub mod dialogs;
 pub mod domain_list;
 pub mod domain_object;
 pub mod notify;
+pub mod preferences;
 pub mod settings;
 pub mod stats_view;
 pub mod status;

@@ -125,3 +125,18 @@ pub fn stats_interval() -> u32 {
         .map(|s| s.int("stats-interval").clamp(1, 10) as u32)
         .unwrap_or(1)
 }
+
+/// Which statistics to poll: (cpu, memory, disk, network).
+pub fn stats_metrics() -> [bool; 4] {
+    match settings() {
+        Some(s) => {
+            ["stats-cpu", "stats-memory", "stats-disk", "stats-network"].map(|k| s.boolean(k))
+        }
+        None => [true; 4],
+    }
+}
+
+/// The GSettings object, for binding preference widgets (None without the schema).
+pub fn handle() -> Option<gio::Settings> {
+    settings()
+}

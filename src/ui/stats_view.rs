@@ -70,6 +70,30 @@ fn text_or_dash(v: Option<f64>, f: fn(f64) -> String) -> String {
     v.map(f).unwrap_or_else(|| scale::UNKNOWN.to_string())
 }
 
+/// Points, axis top, value and text of a two-way throughput (read + write, rx + tx).
+fn throughput(
+    a: &crate::stats::Series,
+    b: &crate::stats::Series,
+    now: Option<f64>,
+) -> (Vec<Option<f32>>, f64, Option<f64>, String) {
+    let points: Vec<_> = series::sum(a, b).collect();
+    let max = scale::axis_max_bytes(peak(points.iter()), 1024.0);
+    (
+        points,
+        max,
+        now,
+        text_or_dash(now, scale::format_bytes_per_sec),
+    )
+}
+
+/// The largest value of some points, gaps ignored.
+fn peak<'a>(points: impl Iterator<Item = &'a Option<f32>>) -> Option<f32> {
+    points
+        .flatten()
+        .copied()
+        .fold(None, |m: Option<f32>, v| Some(m.map_or(v, |m| m.max(v))))
+}
+
 /// A domain's cell for `column`, or None without history (not running, no tick yet).
 pub fn domain_cell(conn: ConnId, uuid: &str, column: Column) -> Option<CellView> {
     STORE.with(|s| {
@@ -99,38 +123,16 @@ pub fn domain_cell(conn: ConnId, uuid: &str, column: Column) -> Option<CellView>
                     text_or_dash(v, scale::format_kib),
                 )
             }
-            Column::Disk => {
-                let points: Vec<_> =
-                    series::sum(h.series(Metric::DiskRead), h.series(Metric::DiskWrite)).collect();
-                let peak = points
-                    .iter()
-                    .flatten()
-                    .copied()
-                    .fold(None, |m: Option<f32>, v| Some(m.map_or(v, |m| m.max(v))));
-                let v = latest.disk_bps();
-                (
-                    points,
-                    scale::axis_max_bytes(peak, 1024.0),
-                    v,
-                    text_or_dash(v, scale::format_bytes_per_sec),
-                )
-            }
-            Column::Network => {
-                let points: Vec<_> =
-                    series::sum(h.series(Metric::NetRx), h.series(Metric::NetTx)).collect();
-                let peak = points
-                    .iter()
-                    .flatten()
-                    .copied()
-                    .fold(None, |m: Option<f32>, v| Some(m.map_or(v, |m| m.max(v))));
-                let v = latest.net_bps();
-                (
-                    points,
-                    scale::axis_max_bytes(peak, 1024.0),
-                    v,
-                    text_or_dash(v, scale::format_bytes_per_sec),
-                )
-            }
+            Column::Disk => throughput(
+                h.series(Metric::DiskRead),
+                h.series(Metric::DiskWrite),
+                latest.disk_bps(),
+            ),
+            Column::Network => throughput(
+                h.series(Metric::NetRx),
+                h.series(Metric::NetTx),
+                latest.net_bps(),
+            ),
         };
         Some(CellView {
             points,
@@ -217,14 +219,7 @@ pub fn domain_graph(
         let h = p.domain(uuid)?;
         let l = h.latest();
         let span = gettext("%s s ago").replace("%s", &p.capacity().to_string());
-        let peak = |lines: &[Vec<Option<f32>>]| {
-            lines
-                .iter()
-                .flatten()
-                .flatten()
-                .copied()
-                .fold(None, |m: Option<f32>, v| Some(m.map_or(v, |m| m.max(v))))
-        };
+        let peak = |lines: &[Vec<Option<f32>>]| peak(lines.iter().flatten());
         let (lines, max, fmt, words): (Lines, f64, fn(f64) -> String, String) = match column {
             Column::Cpu => (
                 vec![h.series(Metric::CpuGuest).iter().collect()],

@@ -132,5 +132,30 @@ def bulk_start(opts):
             virsh("undefine", n)
 
 
-SCENARIOS = [list_views]
+LOCKED = """<node><auth><user password='s3cret'>alice</user></auth>
+<domain type='test'><name>locked-vm</name><memory unit='MiB'>64</memory>
+<os><type arch='x86_64'>hvm</type></os></domain></node>"""
+
+
+def credentials(opts):
+    """A connection that asks for a user name and password gets them from a dialog."""
+    path = os.path.abspath(os.path.join(opts.artifacts, "locked-node.xml"))
+    with open(path, "w") as f:
+        f.write(LOCKED)
+    app = App(opts.app, ["--connect", "test://" + path])
+    check(wait(lambda: has_label("Log In to Test driver (locked-node.xml)"), 15, "login dialog") is not None,
+          "the connection asks for credentials in a dialog")
+    screenshot(os.path.join(opts.artifacts, "login.png"))
+    type_text("alice")
+    key("Return")
+    # libvirt asks for the password in a second round.
+    time.sleep(1.0)
+    type_text("s3cret")
+    key("Return")
+    check(wait(lambda: "locked-vm" in (rows() or {}), 15, "listed after login") is not None,
+          "after logging in, the connection lists its guest")
+    app.quit()
+
+
+SCENARIOS = [list_views, credentials]
 SYSTEM_SCENARIOS = [bulk_start]

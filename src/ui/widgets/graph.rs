@@ -36,6 +36,7 @@ mod imp {
     #[derive(Default)]
     pub struct Graph {
         pub data: RefCell<GraphData>,
+        pub accessible_words: RefCell<String>,
     }
 
     #[glib::object_subclass]
@@ -156,7 +157,11 @@ impl Graph {
     /// Shows `data`; `words` is what assistive technology hears ("CPU usage 12 %").
     pub fn set_data(&self, data: GraphData, words: &str) {
         self.imp().data.replace(data);
-        self.update_property(&[gtk::accessible::Property::Label(words)]);
+        // Every change of the accessible name is a D-Bus signal: send only real changes.
+        if self.imp().accessible_words.borrow().as_str() != words {
+            self.imp().accessible_words.replace(words.to_string());
+            self.update_property(&[gtk::accessible::Property::Label(words)]);
+        }
         self.queue_draw();
     }
 

@@ -29,6 +29,8 @@ mod imp {
         pub max: Cell<f32>,
         /// The value in figures, drawn right-aligned after the graph.
         pub text: RefCell<String>,
+        /// What assistive technology was last told (each change is a D-Bus signal).
+        pub words: RefCell<String>,
     }
 
     #[glib::object_subclass]
@@ -161,7 +163,10 @@ impl Sparkline {
             imp.text.replace(text.to_string());
             self.queue_draw();
         }
-        self.update_property(&[gtk::accessible::Property::Label(words)]);
+        if *imp.words.borrow() != words {
+            imp.words.replace(words.to_string());
+            self.update_property(&[gtk::accessible::Property::Label(words)]);
+        }
     }
 
     /// No graph, only `text` (e.g. "—" for a guest that is not running).
