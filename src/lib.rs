@@ -5,6 +5,7 @@
 //!
 //! - [`cli`]: command-line options (`--connect URI`).
 //! - [`config`]: application id, version and locale directory (set by meson, dev defaults).
+//! - [`model`]: the UI's data as pure functions (the guest list's row diffing), no GTK.
 //! - [`runtime`]: the one bridge between background work and the UI: named worker threads
 //!   and the [`runtime::Sink`] through which results come back.
 //! - [`backend`]: libvirt over the `virt` crate, **no GTK**: connection URIs, one worker
@@ -30,6 +31,7 @@
 pub mod backend;
 pub mod cli;
 pub mod config;
+pub mod model;
 pub mod runtime;
 pub mod stats;
 pub mod xml;

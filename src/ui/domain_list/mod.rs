@@ -23,6 +23,7 @@ use gtk::{gio, glib};
 use super::conn_object::ConnObject;
 use super::domain_object::DomainObject;
 use crate::backend::{ConnId, DomainInfo};
+use crate::model::rows::{Change, Rows};
 
 pub struct DomainList {
     pub view: gtk::ColumnView,
@@ -32,6 +33,8 @@ pub struct DomainList {
     roots: gio::ListStore,
     conns: HashMap<ConnId, ConnObject>,
     index: HashMap<(ConnId, String), DomainObject>,
+    /// The rows as last applied: the diffing is pure (`crate::model::rows`).
+    rows: Rows,
     filter: gtk::CustomFilter,
     query: Rc<RefCell<String>>,
     name_sorter: gtk::CustomSorter,
@@ -60,6 +63,7 @@ impl DomainList {
             roots,
             conns: HashMap::new(),
             index: HashMap::new(),
+            rows: Rows::default(),
             filter,
             query,
             name_sorter,
@@ -111,6 +115,7 @@ impl DomainList {
     /// Removes a connection row and its guests.
     pub fn drop_conn(&mut self, conn: ConnId) {
         self.index.retain(|(c, _), _| *c != conn);
+        self.rows.clear(conn);
         if let Some(c) = self.conns.remove(&conn) {
             if let Some(pos) = self.roots.find(&c) {
                 self.roots.remove(pos);
@@ -118,36 +123,59 @@ impl DomainList {
         }
     }
 
-    /// Applies a full listing of one connection as a diff.
+    /// Applies a full listing of one connection as a diff (`crate::model::rows`).
     pub fn replace_conn(&mut self, conn: ConnId, domains: &[DomainInfo]) {
+        if !self.conns.contains_key(&conn) {
+            return;
+        }
+        let changes = self.rows.diff(conn, domains);
+        self.apply(conn, &changes);
+    }
+
+    /// Applies one domain's fresh data.
+    pub fn update(&mut self, conn: ConnId, info: &DomainInfo) {
+        if let Some(change) = self.rows.update_one(conn, info) {
+            self.apply(conn, std::slice::from_ref(&change));
+        }
+    }
+
+    /// Applies changes to the GObjects: one batch of additions, in-place updates (cells
+    /// re-render through notifications), removals; re-sorts and re-filters only if needed.
+    fn apply(&mut self, conn: ConnId, changes: &[Change]) {
         let Some(c) = self.conns.get(&conn) else {
             return;
         };
         let store = c.domains();
-        let keep: HashSet<&str> = domains.iter().map(|d| d.uuid.as_str()).collect();
-        let before = self.index.len();
-        self.index
-            .retain(|(c, uuid), _| *c != conn || keep.contains(uuid.as_str()));
-        if self.index.len() != before {
-            store.retain(|o| {
-                o.downcast_ref::<DomainObject>()
-                    .is_some_and(|o| keep.contains(o.uuid().as_str()))
-            });
-        }
         let mut added = Vec::new();
-        let mut renamed = false;
-        for info in domains {
-            match self.index.get(&(conn, info.uuid.clone())) {
-                Some(o) => {
-                    renamed |= o.name() != info.name;
-                    o.apply(info);
-                }
-                None => {
+        let mut removed = HashSet::new();
+        let (mut renamed, mut text_changed) = (false, false);
+        for change in changes {
+            match change {
+                Change::Add(info) => {
                     let o = DomainObject::new(conn, info);
                     self.index.insert((conn, info.uuid.clone()), o.clone());
                     added.push(o);
                 }
+                Change::Update { info, renamed: r } => {
+                    if let Some(o) = self.index.get(&(conn, info.uuid.clone())) {
+                        text_changed |= *r || o.title() != info.title.clone().unwrap_or_default();
+                        o.apply(info);
+                    }
+                    renamed |= *r;
+                }
+                Change::Remove(uuid) => {
+                    if self.index.remove(&(conn, uuid.clone())).is_some() {
+                        removed.insert(uuid.clone());
+                    }
+                }
             }
+        }
+        self.rows.apply(conn, changes);
+        if !removed.is_empty() {
+            store.retain(|o| {
+                o.downcast_ref::<DomainObject>()
+                    .is_some_and(|o| !removed.contains(&o.uuid()))
+            });
         }
         if !added.is_empty() {
             // One items-changed for the whole batch.
@@ -156,41 +184,14 @@ impl DomainList {
         if renamed {
             self.name_sorter.changed(gtk::SorterChange::Different);
         }
-    }
-
-    /// Applies one domain's fresh data.
-    pub fn update(&mut self, conn: ConnId, info: &DomainInfo) {
-        match self.index.get(&(conn, info.uuid.clone())) {
-            Some(o) => {
-                let renamed = o.name() != info.name;
-                let text_changed = renamed || o.title() != info.title.clone().unwrap_or_default();
-                o.apply(info);
-                if renamed {
-                    self.name_sorter.changed(gtk::SorterChange::Different);
-                }
-                if text_changed && !self.query.borrow().is_empty() {
-                    self.filter.changed(gtk::FilterChange::Different);
-                }
-            }
-            None => {
-                let Some(c) = self.conns.get(&conn) else {
-                    return;
-                };
-                let o = DomainObject::new(conn, info);
-                self.index.insert((conn, info.uuid.clone()), o.clone());
-                c.domains().append(&o);
-            }
+        if text_changed && !self.query.borrow().is_empty() {
+            self.filter.changed(gtk::FilterChange::Different);
         }
     }
 
     pub fn remove(&mut self, conn: ConnId, uuid: &str) {
-        if let Some(o) = self.index.remove(&(conn, uuid.to_string())) {
-            if let Some(c) = self.conns.get(&conn) {
-                let store = c.domains();
-                if let Some(pos) = store.find(&o) {
-                    store.remove(pos);
-                }
-            }
+        if self.rows.get(conn, uuid).is_some() {
+            self.apply(conn, &[Change::Remove(uuid.to_string())]);
         }
     }
 
