@@ -79,9 +79,18 @@ fn main_window_under_xvfb() {
             .expect("Xvfb display number");
         format!(":{}", line.trim())
     };
+    // Stopped with SIGTERM so that it removes its socket and lock file (a SIGKILLed X
+    // server leaves a stale socket that the next one, on the same number, trips over).
     struct Kill(std::process::Child);
     impl Drop for Kill {
         fn drop(&mut self) {
+            let _ = Command::new("kill").arg(self.0.id().to_string()).status();
+            for _ in 0..50 {
+                if matches!(self.0.try_wait(), Ok(Some(_))) {
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
             let _ = self.0.kill();
             let _ = self.0.wait();
         }

@@ -68,6 +68,7 @@ pub fn install(win: &adw::ApplicationWindow, sender: &ComponentSender<App>) {
         ("connect-conn", ConnOp::Connect),
         ("disconnect-conn", ConnOp::Disconnect),
         ("remove-conn", ConnOp::Remove),
+        ("conn-details", ConnOp::Details),
     ] {
         let a = gio::SimpleAction::new(name, Some(glib::VariantTy::UINT32));
         let input = sender.input_sender().clone();

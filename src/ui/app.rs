@@ -32,6 +32,8 @@ pub enum ConnOp {
     Disconnect,
     /// Close it and forget it.
     Remove,
+    /// Open its overview (host CPU and memory).
+    Details,
 }
 
 #[derive(Debug)]
@@ -600,6 +602,11 @@ impl Component for App {
                 }
                 ConnOp::Disconnect => {
                     self.backend.send(id, crate::backend::Command::Disconnect);
+                }
+                ConnOp::Details => {
+                    if let (Some(obj), Some(c)) = (self.list.conn(id), self.conns.get(&id)) {
+                        super::details::connection::present(root, obj, &c.uri);
+                    }
                 }
                 ConnOp::Remove => {
                     if let Some(c) = self.conns.remove(&id) {

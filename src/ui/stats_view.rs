@@ -290,3 +290,53 @@ pub fn domain_graph(
         ))
     })
 }
+
+/// The connection overview's graph of the host's CPU or memory.
+pub fn host_graph(
+    conn: ConnId,
+    column: Column,
+) -> Option<(crate::ui::widgets::graph::GraphData, String)> {
+    use crate::ui::widgets::graph::GraphData;
+    STORE.with(|s| {
+        let store = s.borrow();
+        let p = store.get(&conn)?;
+        let host = p.host();
+        let l = host.latest();
+        let (lines, max, fmt, words): (Lines, f64, fn(f64) -> String, String) = match column {
+            Column::Cpu => (
+                vec![host.cpu_pct().iter().collect()],
+                100.0,
+                scale::format_percent,
+                gettext("Host CPU usage %s")
+                    .replace("%s", &text_or_dash(l.cpu_pct, scale::format_percent)),
+            ),
+            Column::Memory => {
+                let lines: Lines = vec![host.memory_used_kib().iter().collect()];
+                let max = l
+                    .memory_total_kib
+                    .map(|k| k as f64)
+                    .unwrap_or_else(|| scale::axis_max(peak(lines.iter().flatten()), 1024.0));
+                let used = text_or_dash(l.memory_used_kib.map(|k| k as f64), scale::format_kib);
+                (
+                    lines,
+                    max,
+                    scale::format_kib,
+                    gettext("Host memory in use %s").replace("%s", &used),
+                )
+            }
+            _ => return None,
+        };
+        let labels = [fmt(0.0), fmt(max / 2.0), fmt(max)];
+        let span = gettext("%s s ago").replace("%s", &p.capacity().to_string());
+        Some((
+            GraphData {
+                lines,
+                max,
+                labels,
+                span,
+                slots: p.capacity(),
+            },
+            words,
+        ))
+    })
+}

@@ -114,6 +114,12 @@ def bulk_start(opts):
         graph = wait(lambda: find("image", "CPU *"), 15, "cpu graph")
         check(graph is not None and "%" in graph.name, f"a running guest's CPU graph tells its value: {graph and graph.name}")
         screenshot(os.path.join(opts.artifacts, "bulk-start.png"))
+        # The connection overview graphs the host.
+        app.action(WIN, "conn-details", "<uint32 1>")
+        host = wait(lambda: (g := find("image", "Host CPU usage *")) and "%" in g.name and g, 15, "host graph")
+        check(host is not None, f"the connection overview graphs the host's CPU: {host and host.name}")
+        check(find("image", "Host memory in use *") is not None, "and its memory")
+        screenshot(os.path.join(opts.artifacts, "connection-overview.png"))
         app.quit()
 
         # --show-domain-performance opens the guest's Performance page with its graphs.

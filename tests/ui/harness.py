@@ -141,10 +141,14 @@ class App:
         e.setdefault("GSK_RENDERER", "cairo")
         e.update(env or {})
         log("start:", binary, *args)
-        self.p = subprocess.Popen([binary, *args], env=e)
+        self.errlog = f"/tmp/vireo-ui-app-{os.getpid()}-{time.time_ns()}.log"
+        with open(self.errlog, "w") as err:
+            self.p = subprocess.Popen([binary, *args], env=e, stderr=err)
         ok = wait(lambda: app_node() is not None or self.p.poll() is not None, 30, "app on the accessibility bus")
-        check(ok is not None and self.p.poll() is None,
-              f"app started and is on the accessibility bus (exit code {self.p.poll()}, DISPLAY={os.environ.get('DISPLAY')})")
+        if not check(ok is not None and self.p.poll() is None,
+                     f"app started and is on the accessibility bus (exit code {self.p.poll()}, DISPLAY={os.environ.get('DISPLAY')})"):
+            with open(self.errlog) as err:
+                log("app stderr:", err.read()[-2000:])
 
     def action(self, path, name, *params):
         variants = "[" + ", ".join(params) + "]"

@@ -2,8 +2,10 @@
 //! The details window of one guest. Its first page is Performance (graphs with axes and
 //! units); Overview, XML, hardware and console pages join it as their issues land. The window
 //! follows its [`DomainObject`]: name changes retitle it, statistics ticks redraw the graphs,
-//! and when the guest disappears the window says so.
+//! and when the guest disappears the window says so. [`connection`] is the connection
+//! overview (host CPU and memory).
 
+pub mod connection;
 mod performance;
 
 use adw::prelude::*;

@@ -72,6 +72,7 @@ pub fn conn_menu(conn: u32, connected: bool) -> gio::Menu {
         i
     };
     let main = gio::Menu::new();
+    main.append_item(&item(gettext("_Details"), "win.conn-details"));
     if connected {
         main.append_item(&item(gettext("_Disconnect"), "win.disconnect-conn"));
     } else {
