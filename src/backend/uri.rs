@@ -192,13 +192,17 @@ impl ConnectionUri {
         }
     }
 
-    /// The host part for display: `user@host` or `None` for local connections.
+    /// The host part for display: `user@host[:port]` or `None` for local connections.
     pub fn host_label(&self) -> Option<String> {
         let host = self.host.as_ref()?;
-        Some(match &self.user {
+        let mut label = match &self.user {
             Some(u) => format!("{u}@{host}"),
             None => host.clone(),
-        })
+        };
+        if let Some(p) = self.port {
+            label.push_str(&format!(":{p}"));
+        }
+        Some(label)
     }
 }
 
@@ -341,7 +345,10 @@ mod tests {
         assert_eq!(u.port, Some(2222));
         assert_eq!(u.query.as_deref(), Some("keyfile=/k"));
         assert!(u.is_remote());
-        assert_eq!(u.host_label().as_deref(), Some("admin@host.example.org"));
+        assert_eq!(
+            u.host_label().as_deref(),
+            Some("admin@host.example.org:2222")
+        );
         assert_eq!(
             u.to_string(),
             "qemu+ssh://admin@host.example.org:2222/system?keyfile=/k"

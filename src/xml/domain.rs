@@ -5,15 +5,24 @@
 //! where libvirt would write it ([`DOMAIN_ORDER`]). Everything else — devices, metadata of
 //! other tools, elements newer than this code — is left exactly as it was.
 //!
-//! Device classes, CPU, features, clock and the rest get their own views in later files;
-//! they reach the document through [`Domain::document_mut`] and the helpers in
-//! [`field`](super::field).
+//! Submodules add the rest: `memory` (maxMemory, memoryBacking, vcpu placement), `cpu`,
+//! `os` (firmware, loader, nvram, boot list, direct kernel boot), `features`, `clock`,
+//! `lifecycle`. Devices are in [`devices`](super::devices) (`Domain::devices::<Disk>()`).
 
+mod clock;
+mod cpu;
+mod features;
 mod lifecycle;
+mod memory;
+mod os;
 
 use std::borrow::Cow;
 
+pub use clock::Timer;
+pub use cpu::{CpuTopology, CPU_ORDER};
+pub use features::{FEATURES_ORDER, HYPERV_ORDER};
 pub use lifecycle::LifecycleAction;
+pub use memory::{MaxMemory, MEMORY_BACKING_ORDER};
 
 use super::field::{check_plain, child_text, opt_num, set_child_text, set_size, size_of};
 use super::units::{Size, Unit};

@@ -8,6 +8,8 @@
 //!   lifecycle actions. Later views (one file per device class under `devices/`,
 //!   capabilities, network, storage, snapshots) follow the same pattern on top of
 //!   [`field`].
+//! - [`devices`]: typed views of each device class (`Disk`, `Interface`, …) as `Copy`
+//!   handles over their element, with listing, adding and removing in libvirt's order.
 //! - [`field`]: how a typed view reads and writes one field (child text, size with unit),
 //!   creating missing elements in libvirt's canonical order.
 //! - [`units`]: sizes and units as pure functions (`"1.5 GiB"`, `unit='MiB'`).
@@ -18,6 +20,7 @@
 //! What does not belong here: talking to libvirt (that is `backend`), and anything a
 //! widget shows (that is `ui`).
 
+pub mod devices;
 pub mod diff;
 pub mod document;
 pub mod domain;

@@ -17,8 +17,19 @@ def _uri(opts):
     return "test://" + os.path.abspath(opts.testsuite)
 
 
+def _silent_host():
+    """A TCP port that accepts connections and never answers: a host that hangs."""
+    import socket
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(8)
+    return srv
+
+
 def list_views(opts):
-    app = App(opts.app, ["--connect", _uri(opts), "--connect", "qemu+tcp://127.0.0.1:1/system"])
+    silent = _silent_host()
+    hung = f"qemu+tcp://127.0.0.1:{silent.getsockname()[1]}/system"
+    app = App(opts.app, ["--connect", _uri(opts), "--connect", "qemu+tcp://127.0.0.1:1/system", "--connect", hung])
     check(wait(lambda: (r := rows()) and len(r) == 6, 20, "six rows") is not None, "the live connection lists six guests")
     dead = wait(lambda: next((v for k, v in conn_rows().items() if "127.0.0.1" in k and "refused" in v), None),
                 15, "dead connection row")
@@ -28,6 +39,8 @@ def list_views(opts):
     app.action(WIN, "start-domain", f"<'{uuid}'>")
     check(wait(lambda: (rows() or {}).get("test-cdrom", {}).get("state") == "Running", 10, "live update") is not None,
           "the live connection keeps updating while the other is dead")
+    check(any(v.startswith("Connecting") for k, v in conn_rows().items() if str(silent.getsockname()[1]) in k),
+          f"a host that never answers stays 'Connecting…' without blocking anything: {conn_rows()}")
 
     # Search: typing into the window opens the search bar and filters.
     type_text("spice")
@@ -54,6 +67,7 @@ def list_views(opts):
     app.action(WIN, "column-cpu")
     check(wait(lambda: "CPU" not in headers(), 10, "cpu hidden") is not None, "win.column-cpu hides the CPU column")
 
+    silent.close()
     # Light and dark.
     app.action(OBJ, "style", "<'light'>")
     screenshot(os.path.join(opts.artifacts, "main-window-light.png"))
