@@ -11,6 +11,8 @@ pub struct Options {
     pub version: bool,
     /// `--show-domain-performance NAME`: open that guest's Performance page.
     pub show_performance: Option<String>,
+    /// `--show-domain-editor NAME`: open that guest's details (Overview) page.
+    pub show_editor: Option<String>,
 }
 
 pub const USAGE: &str = "Usage: vireo [OPTION…]
@@ -22,6 +24,8 @@ Options:
                       e.g. qemu:///system, qemu+ssh://user@host/system, test:///default
       --show-domain-performance NAME
                       Open the Performance page of the guest NAME
+      --show-domain-editor NAME
+                      Open the details window of the guest NAME
   -h, --help          Show this help
       --version       Show the version
 ";
@@ -43,12 +47,15 @@ where
             }
         } else if let Some(v) = a.strip_prefix("--connect=") {
             Some(v.to_string())
-        } else if a == "--show-domain-performance" {
-            match it.next() {
-                Some(v) if !v.as_ref().is_empty() => {
-                    o.show_performance = Some(v.as_ref().to_string())
-                }
+        } else if a == "--show-domain-performance" || a == "--show-domain-editor" {
+            let name = match it.next() {
+                Some(v) if !v.as_ref().is_empty() => v.as_ref().to_string(),
                 _ => return Err(format!("{a} needs a guest name")),
+            };
+            if a == "--show-domain-editor" {
+                o.show_editor = Some(name);
+            } else {
+                o.show_performance = Some(name);
             }
             None
         } else if let Some(v) = a.strip_prefix("--show-domain-performance=") {
@@ -121,6 +128,15 @@ mod tests {
                 .as_deref(),
             Some("vm2")
         );
+    }
+
+    #[test]
+    fn show_editor() {
+        let o = parse(["--show-domain-editor", "vm3"]).unwrap();
+        assert_eq!(o.show_editor.as_deref(), Some("vm3"));
+        assert!(parse(["--show-domain-editor"])
+            .unwrap_err()
+            .contains("guest name"));
     }
 
     #[test]

@@ -447,3 +447,171 @@ fn credentials_are_asked_for_and_checked() {
     let (state, _) = log_in(&mut h, id, "alice", None);
     assert!(matches!(state, ConnState::Failed(_)), "{state:?}");
 }
+
+#[test]
+fn edit_a_definition_and_rename() {
+    use vireo::backend::Edit;
+    use vireo::xml::domain::Domain;
+    let mut h = Harness::new();
+    let (id, doms) = h.open_listed(&common::private_node("edits", 2));
+    let (a, b) = (doms[0].clone(), doms[1].clone());
+    h.backend.send(
+        id,
+        Command::GetXml {
+            uuid: a.uuid.clone(),
+        },
+    );
+    let ev = h.wait_for("xml", T, |e| matches!(e, BackendEvent::DomainXml { .. }));
+    let BackendEvent::DomainXml { xml: Ok(xml), .. } = ev else {
+        panic!("{ev:?}")
+    };
+    let mut dom = Domain::parse(&xml).unwrap();
+    dom.set_title("Build server").unwrap();
+    h.backend.send(
+        id,
+        Command::Define {
+            uuid: a.uuid.clone(),
+            xml: dom.to_xml(),
+        },
+    );
+    let ev = h.wait_for("defined", T, |e| matches!(e, BackendEvent::Edited { .. }));
+    assert!(
+        matches!(
+            ev,
+            BackendEvent::Edited {
+                edit: Edit::Define,
+                result: Ok(()),
+                ..
+            }
+        ),
+        "{ev:?}"
+    );
+    // The definition holds it (the running guest keeps its live copy until restarted).
+    h.backend.send(
+        id,
+        Command::GetXml {
+            uuid: a.uuid.clone(),
+        },
+    );
+    let ev = h.wait_for("xml again", T, |e| {
+        matches!(e, BackendEvent::DomainXml { .. })
+    });
+    let BackendEvent::DomainXml { xml: Ok(xml), .. } = ev else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(
+        Domain::parse(&xml).unwrap().title().as_deref(),
+        Some("Build server")
+    );
+    // Title and description set live show at once in the row.
+    h.backend.send(
+        id,
+        Command::SetText {
+            uuid: a.uuid.clone(),
+            title: "Web".into(),
+            description: "nginx".into(),
+        },
+    );
+    h.wait_for("live title", T, |e| {
+        matches!(e, BackendEvent::DomainUpdated { info, .. }
+            if info.title.as_deref() == Some("Web") && info.description.as_deref() == Some("nginx"))
+    });
+
+    // Bad XML is refused with libvirt's message, and nothing changes.
+    let mark = h.mark();
+    h.backend.send(
+        id,
+        Command::Define {
+            uuid: a.uuid.clone(),
+            xml: "<domain type='test'><name>x</name>".into(),
+        },
+    );
+    let ev = h.wait_since(mark, "refused", T, |e| {
+        matches!(
+            e,
+            BackendEvent::Edited {
+                edit: Edit::Define,
+                ..
+            }
+        )
+    });
+    let BackendEvent::Edited {
+        result: Err(err), ..
+    } = ev
+    else {
+        panic!("bad XML accepted: {ev:?}")
+    };
+    assert_eq!(err.kind, ErrorKind::InvalidConfig, "{err:?}");
+
+    // Rename: refused while running, refused onto an existing name, accepted when shut off.
+    h.backend.send(
+        id,
+        Command::Rename {
+            uuid: a.uuid.clone(),
+            name: "renamed".into(),
+        },
+    );
+    let ev = h.wait_for("rename running", T, |e| {
+        matches!(
+            e,
+            BackendEvent::Edited {
+                edit: Edit::Rename,
+                ..
+            }
+        )
+    });
+    let BackendEvent::Edited {
+        result: Err(err), ..
+    } = ev
+    else {
+        panic!("renamed while running: {ev:?}")
+    };
+    assert_eq!(err.kind, ErrorKind::InvalidState, "{err:?}");
+    act(&mut h, id, &a.uuid, Action::ForceOff);
+    let mark = h.mark();
+    h.backend.send(
+        id,
+        Command::Rename {
+            uuid: a.uuid.clone(),
+            name: b.name.clone(),
+        },
+    );
+    let ev = h.wait_since(mark, "rename duplicate", T, |e| {
+        matches!(
+            e,
+            BackendEvent::Edited {
+                edit: Edit::Rename,
+                ..
+            }
+        )
+    });
+    assert!(
+        matches!(ev, BackendEvent::Edited { result: Err(_), .. }),
+        "duplicate name accepted: {ev:?}"
+    );
+    let mark = h.mark();
+    h.backend.send(
+        id,
+        Command::Rename {
+            uuid: a.uuid.clone(),
+            name: "renamed".into(),
+        },
+    );
+    let ev = h.wait_since(mark, "rename", T, |e| {
+        matches!(
+            e,
+            BackendEvent::Edited {
+                edit: Edit::Rename,
+                ..
+            }
+        )
+    });
+    assert!(
+        matches!(ev, BackendEvent::Edited { result: Ok(()), .. }),
+        "{ev:?}"
+    );
+    h.backend.send(id, Command::Refresh);
+    h.wait_for("renamed row", T, |e| {
+        matches!(e, BackendEvent::Domains { domains, .. } if domains.iter().any(|d| d.uuid == a.uuid && d.name == "renamed"))
+    });
+}

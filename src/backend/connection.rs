@@ -47,6 +47,27 @@ pub enum Command {
     Closed(CloseReason),
     /// Poll statistics on this schedule (None: stop polling).
     SetStats(Option<StatsSchedule>),
+    /// Read a domain's persistent definition (its XML as `virsh dumpxml --inactive`).
+    GetXml { uuid: String },
+    /// Define (create or replace) a domain from XML; the result says whether libvirt
+    /// accepted it. `uuid` is the domain the caller edits, for matching the reply.
+    Define { uuid: String, xml: String },
+    /// Rename a shut-off domain.
+    Rename { uuid: String, name: String },
+    /// Set title and description, live too when the domain runs (empty removes them).
+    SetText {
+        uuid: String,
+        title: String,
+        description: String,
+    },
+}
+
+/// What an edit was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Edit {
+    Define,
+    Rename,
+    Text,
 }
 
 /// How often and what to poll.
@@ -125,6 +146,19 @@ pub enum BackendEvent {
     RefreshFailed {
         conn: ConnId,
         error: BackendError,
+    },
+    /// A domain's persistent XML, as asked with [`Command::GetXml`].
+    DomainXml {
+        conn: ConnId,
+        uuid: String,
+        xml: Result<String, BackendError>,
+    },
+    /// The outcome of [`Command::Define`] or [`Command::Rename`].
+    Edited {
+        conn: ConnId,
+        uuid: String,
+        edit: Edit,
+        result: Result<(), BackendError>,
     },
     /// The connection needs credentials; answer with [`AuthRequest::answer`]. The worker
     /// waits (at most five minutes).
@@ -299,6 +333,73 @@ impl Worker {
                         }
                     }
                     self.refresh(&mut live, &mut retry);
+                }
+                Ok(Command::GetXml { uuid }) => {
+                    let xml = match &live {
+                        Some(l) => domain::xml_of(&l.conn, &uuid),
+                        None => Err(BackendError::new(
+                            ErrorKind::ConnectionLost,
+                            "not connected",
+                        )),
+                    };
+                    self.emit(BackendEvent::DomainXml {
+                        conn: self.id,
+                        uuid,
+                        xml,
+                    });
+                }
+                Ok(Command::Define { uuid, xml }) => {
+                    let result = match &live {
+                        Some(l) => domain::define(&l.conn, &xml),
+                        None => Err(BackendError::new(
+                            ErrorKind::ConnectionLost,
+                            "not connected",
+                        )),
+                    };
+                    self.emit(BackendEvent::Edited {
+                        conn: self.id,
+                        uuid,
+                        edit: Edit::Define,
+                        result,
+                    });
+                }
+                Ok(Command::Rename { uuid, name }) => {
+                    let result = match &live {
+                        Some(l) => domain::rename(&l.conn, &uuid, &name),
+                        None => Err(BackendError::new(
+                            ErrorKind::ConnectionLost,
+                            "not connected",
+                        )),
+                    };
+                    self.emit(BackendEvent::Edited {
+                        conn: self.id,
+                        uuid,
+                        edit: Edit::Rename,
+                        result,
+                    });
+                }
+                Ok(Command::SetText {
+                    uuid,
+                    title,
+                    description,
+                }) => {
+                    let result = match &live {
+                        Some(l) => domain::set_text(&l.conn, &uuid, &title, &description),
+                        None => Err(BackendError::new(
+                            ErrorKind::ConnectionLost,
+                            "not connected",
+                        )),
+                    };
+                    if result.is_ok() {
+                        // libvirt sends no lifecycle event for metadata: re-read the row.
+                        self.refresh_domain(&mut live, &mut retry, &uuid);
+                    }
+                    self.emit(BackendEvent::Edited {
+                        conn: self.id,
+                        uuid,
+                        edit: Edit::Text,
+                        result,
+                    });
                 }
                 Ok(Command::RefreshDomain(uuid)) => {
                     self.refresh_domain(&mut live, &mut retry, &uuid)

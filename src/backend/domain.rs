@@ -234,3 +234,49 @@ fn call(dom: &Domain, action: Action) -> Result<()> {
     }
     Ok(())
 }
+
+/// A domain's persistent definition (what the next start uses), as libvirt formats it.
+pub fn xml_of(conn: &Connect, uuid: &str) -> Result<String> {
+    let dom = lookup(conn, uuid)?;
+    Ok(dom.xml_desc(sys::VIR_DOMAIN_XML_INACTIVE)?)
+}
+
+/// Defines (creates or replaces) a domain from `xml`; libvirt validates it.
+pub fn define(conn: &Connect, xml: &str) -> Result<()> {
+    conn.define_domain_xml_flags(xml, sys::VIR_DOMAIN_DEFINE_VALIDATE)?;
+    Ok(())
+}
+
+/// Renames a domain (libvirt allows it while the domain is shut off).
+pub fn rename(conn: &Connect, uuid: &str, name: &str) -> Result<()> {
+    let dom = lookup(conn, uuid)?;
+    match dom.rename(name, 0) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let mut err = super::error::BackendError::from(e);
+            if err.kind == ErrorKind::OperationFailed && state_of(&dom).is_ok_and(|s| s.is_active())
+            {
+                err.kind = ErrorKind::InvalidState;
+            }
+            Err(err)
+        }
+    }
+}
+
+/// Sets title and description (empty removes them) in the definition, and in the running
+/// domain too when it runs, so the change shows at once.
+pub fn set_text(conn: &Connect, uuid: &str, title: &str, description: &str) -> Result<()> {
+    let dom = lookup(conn, uuid)?;
+    let mut flags = sys::VIR_DOMAIN_AFFECT_CONFIG;
+    if state_of(&dom)?.is_active() {
+        flags |= sys::VIR_DOMAIN_AFFECT_LIVE;
+    }
+    for (kind, text) in [
+        (sys::VIR_DOMAIN_METADATA_TITLE, title),
+        (sys::VIR_DOMAIN_METADATA_DESCRIPTION, description),
+    ] {
+        let value = (!text.is_empty()).then_some(text);
+        dom.set_metadata(kind as i32, value, None, None, flags)?;
+    }
+    Ok(())
+}

@@ -25,7 +25,7 @@ use std::collections::HashMap;
 use std::sync::mpsc::Sender;
 use std::sync::Once;
 
-pub use connection::{BackendEvent, Command, ConnId, ConnState, StatsSchedule};
+pub use connection::{BackendEvent, Command, ConnId, ConnState, Edit, StatsSchedule};
 pub use domain::{Action, DomainInfo, DomainState};
 pub use error::{BackendError, ErrorKind};
 pub use reconnect::Backoff;

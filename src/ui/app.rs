@@ -71,6 +71,8 @@ pub enum AppMsg {
     ShowColumn(String, bool),
     /// Open a guest's details window (by UUID).
     OpenDomain(String),
+    /// Send a command to a connection's worker (from a details page).
+    Send(ConnId, crate::backend::Command),
     /// The statistics preferences changed: re-schedule every connection's polling.
     StatsSettingsChanged,
 }
@@ -89,8 +91,12 @@ pub struct App {
     painted_once: bool,
     /// Stats ticks arrived while the window was hidden; refresh every row when it shows.
     stats_stale: bool,
-    /// A guest whose Performance page the command line asked for, opened once it is listed.
-    show_performance: Option<String>,
+    /// A guest (and page) the command line asked to show, opened once it is listed.
+    show: Option<(String, &'static str)>,
+    /// Open details windows, to which replies and events about their guest are routed.
+    details: Vec<super::details::DetailsHandle>,
+    /// For opening windows from places without a sender at hand.
+    input: relm4::Sender<AppMsg>,
 }
 
 pub use super::window::AppWidgets;
@@ -150,6 +156,7 @@ impl App {
     }
 
     fn on_backend(&mut self, ev: BackendEvent, widgets: &AppWidgets) {
+        self.route_to_details(&ev);
         match ev {
             BackendEvent::State { conn, state } => {
                 if let ConnState::Failed(err) = &state {
@@ -243,7 +250,22 @@ impl App {
                     }
                 }
             }
-            BackendEvent::ActionDone { .. } => {}
+            BackendEvent::ActionDone { .. } | BackendEvent::DomainXml { .. } => {}
+            BackendEvent::Edited {
+                uuid,
+                result: Err(error),
+                edit,
+                ..
+            } if !self.details.iter().any(|h| h.uuid == uuid) => {
+                let name = self.list.find(&uuid).map(|o| o.name()).unwrap_or(uuid);
+                let heading = match edit {
+                    crate::backend::Edit::Rename => gettext("Could not rename “%s”"),
+                    _ => gettext("Could not change “%s”"),
+                }
+                .replace("%s", &name);
+                self.toast_error(widgets, heading, error.to_string());
+            }
+            BackendEvent::Edited { .. } => {}
             BackendEvent::AuthRequest { conn, request } => {
                 let label = self.label_of(conn);
                 super::auth_dialog::present(&widgets.window, &label, request);
@@ -275,37 +297,68 @@ impl App {
         }
     }
 
-    /// Opens the Performance page the command line asked for, once its guest is listed
-    /// (or says that no connection has it).
+    /// Opens the details page the command line asked for, once its guest is listed (or
+    /// says that no connection has it).
     fn show_requested(
         &mut self,
         conn: ConnId,
         domains: &[crate::backend::DomainInfo],
         widgets: &AppWidgets,
     ) {
-        let Some(name) = self.show_performance.clone() else {
+        let Some((name, page)) = self.show.clone() else {
             return;
         };
         if let Some(obj) = domains
             .iter()
             .find(|d| d.name == name)
             .and_then(|d| self.list.domain(conn, &d.uuid))
+            .cloned()
         {
-            super::details::present(&widgets.window, obj, "performance");
-            self.show_performance = None;
+            self.show = None;
+            self.open_details(&widgets.window, &obj, page);
             return;
         }
         let all_answered = self.conns.values().all(|c| {
             c.listed || !matches!(c.state, ConnState::Connecting | ConnState::Connected { .. })
         });
         if all_answered {
-            self.show_performance = None;
+            self.show = None;
             let heading = gettext("No virtual machine is called “%s”").replace("%s", &name);
             self.toast_error(
                 widgets,
                 heading,
-                gettext("The command line asked to show its performance."),
+                gettext("The command line asked to show it."),
             );
+        }
+    }
+
+    fn open_details(
+        &mut self,
+        parent: &adw::ApplicationWindow,
+        obj: &super::domain_object::DomainObject,
+        page: &str,
+    ) {
+        if let Some(h) = super::details::present(parent, obj, page, self.input.clone()) {
+            self.details.push(h);
+        }
+    }
+
+    /// Hands replies and events about a guest to its open details window.
+    fn route_to_details(&mut self, ev: &BackendEvent) {
+        let target = match ev {
+            BackendEvent::DomainXml { conn, uuid, .. }
+            | BackendEvent::Edited { conn, uuid, .. } => Some((*conn, uuid.as_str())),
+            BackendEvent::Lifecycle { conn, event } => Some((*conn, event.uuid.as_str())),
+            _ => None,
+        };
+        let Some((conn, uuid)) = target else { return };
+        self.details.retain(|h| h.window.upgrade().is_some());
+        for h in self
+            .details
+            .iter()
+            .filter(|h| h.conn == conn && h.uuid == uuid)
+        {
+            (h.on_event)(ev);
         }
     }
 
@@ -435,7 +488,13 @@ impl Component for App {
             bench: std::env::var_os("VIREO_BENCH").is_some(),
             painted_once: false,
             stats_stale: false,
-            show_performance: options.show_performance.clone(),
+            show: options
+                .show_performance
+                .clone()
+                .map(|n| (n, "performance"))
+                .or_else(|| options.show_editor.clone().map(|n| (n, "overview"))),
+            details: Vec::new(),
+            input: sender.input_sender().clone(),
         };
 
         let uris = options.connect.clone();
@@ -583,8 +642,11 @@ impl Component for App {
             }
             AppMsg::OpenDomain(uuid) => {
                 if let Some(obj) = self.list.find(&uuid) {
-                    super::details::present(root, &obj, "performance");
+                    self.open_details(root, &obj, "overview");
                 }
+            }
+            AppMsg::Send(conn, cmd) => {
+                self.backend.send(conn, cmd);
             }
             AppMsg::ShowAddConnection => {
                 let input = sender.input_sender().clone();

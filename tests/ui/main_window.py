@@ -28,6 +28,7 @@ import xml.etree.ElementTree as ET
 
 from harness import *  # noqa: F401,F403 (the shared vocabulary of the scenarios)
 import harness
+import details
 import guest_list
 
 # ---- scenarios ------------------------------------------------------------------------
@@ -158,7 +159,7 @@ def main():
     os.makedirs(opts.artifacts, exist_ok=True)
     launcher = subprocess.Popen(["/usr/libexec/at-spi-bus-launcher", "--launch-immediately"])
     time.sleep(1)
-    scenarios = [testsuite, bad_input, fallback] + guest_list.SCENARIOS + ([system] if opts.system else [])
+    scenarios = [testsuite, bad_input, fallback] + guest_list.SCENARIOS + details.SCENARIOS + ([system] if opts.system else [])
     if opts.system:
         scenarios += guest_list.SYSTEM_SCENARIOS
     for s in scenarios:
