@@ -99,11 +99,9 @@ pub fn present(
     reload.update_property(&[gtk::accessible::Property::Label(&gettext("Reload"))]);
     let bar = gtk::Box::new(gtk::Orientation::Horizontal, 12);
     bar.add_css_class("vireo-banner");
-    for m in [&notice] {
-        m.set_margin_top(6);
-        m.set_margin_bottom(6);
-        m.set_margin_start(12);
-    }
+    notice.set_margin_top(6);
+    notice.set_margin_bottom(6);
+    notice.set_margin_start(12);
     reload.set_margin_end(12);
     reload.set_valign(gtk::Align::Center);
     bar.append(&notice);

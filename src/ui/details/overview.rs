@@ -73,12 +73,10 @@ impl Overview {
         bar.pack_end(&revert);
 
         let list = gtk::Box::new(gtk::Orientation::Vertical, 18);
-        for m in [&list] {
-            m.set_margin_top(18);
-            m.set_margin_bottom(18);
-            m.set_margin_start(18);
-            m.set_margin_end(18);
-        }
+        list.set_margin_top(18);
+        list.set_margin_bottom(18);
+        list.set_margin_start(18);
+        list.set_margin_end(18);
         list.append(&edit);
         list.append(&message);
         list.append(&about);
