@@ -53,32 +53,10 @@ fn main_window_under_xvfb() {
         "fixture {} missing (set VIREO_FIXTURES)",
         testsuite.display()
     );
-    // Our own X server. Xvfb writes its display number to -displayfd once it accepts
-    // clients, so there is no guessing of free numbers (xvfb-run -a races with other X
-    // servers starting at the same time) and no waiting on a timer.
-    let mut xvfb = Command::new("Xvfb")
-        .args([
-            "-displayfd",
-            "1",
-            "-screen",
-            "0",
-            "1280x800x24",
-            "-nolisten",
-            "tcp",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("start Xvfb");
-    let display = {
-        use std::io::BufRead;
-        let mut line = String::new();
-        let out = xvfb.stdout.take().expect("Xvfb stdout");
-        std::io::BufReader::new(out)
-            .read_line(&mut line)
-            .expect("Xvfb display number");
-        format!(":{}", line.trim())
-    };
+    // Our own X server, on a display number of our own (from our pid, moving on while
+    // taken): -displayfd always starts at :0, where a just-stopped server's socket can still
+    // be in the way, and xvfb-run -a races with other servers starting at the same time.
+    let (xvfb, display) = start_xvfb();
     // Stopped with SIGTERM so that it removes its socket and lock file (a SIGKILLed X
     // server leaves a stale socket that the next one, on the same number, trips over).
     struct Kill(std::process::Child);
@@ -96,6 +74,7 @@ fn main_window_under_xvfb() {
         }
     }
     let _xvfb = Kill(xvfb);
+    let display = format!(":{display}");
     // The app's settings, compiled from data/ into a scratch directory and kept in a keyfile
     // there, so the test sees remembered choices (hidden columns) without touching the
     // user's own settings.
@@ -137,4 +116,36 @@ fn main_window_under_xvfb() {
         "UI scenarios failed (see [ui-test] lines above); screenshots in {}",
         artifacts.display()
     );
+}
+
+/// Starts Xvfb on the first free display from a pid-derived number; returns it and the number.
+fn start_xvfb() -> (std::process::Child, u32) {
+    let first = 300 + std::process::id() % 600;
+    for n in first..first + 50 {
+        if std::path::Path::new(&format!("/tmp/.X{n}-lock")).exists() {
+            continue;
+        }
+        // No lock: a socket left there is stale, and would look like readiness below.
+        let _ = std::fs::remove_file(format!("/tmp/.X11-unix/X{n}"));
+        let mut child = Command::new("Xvfb")
+            .arg(format!(":{n}"))
+            .args(["-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start Xvfb");
+        // Ready when its socket exists; gone if the number was taken after all.
+        for _ in 0..100 {
+            if matches!(child.try_wait(), Ok(Some(_))) {
+                break;
+            }
+            if std::path::Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
+                return (child, n);
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    panic!("no free X display for Xvfb");
 }

@@ -161,7 +161,7 @@ def main():
     time.sleep(1)
     scenarios = [testsuite, bad_input, fallback] + guest_list.SCENARIOS + details.SCENARIOS + ([system] if opts.system else [])
     if opts.system:
-        scenarios += guest_list.SYSTEM_SCENARIOS
+        scenarios += guest_list.SYSTEM_SCENARIOS + details.SYSTEM_SCENARIOS
     for s in scenarios:
         if opts.only and s.__name__ != opts.only:
             continue
