@@ -4,6 +4,7 @@
 //! # Module map
 //!
 //! - [`cli`]: command-line options (`--connect URI`).
+//! - [`console`]: what the console sends the guest (key map, Send Key combinations), no GTK.
 //! - [`config`]: application id, version and locale directory (set by meson, dev defaults).
 //! - [`model`]: the UI's data as pure functions (the guest list's row diffing), no GTK.
 //! - [`runtime`]: the one bridge between background work and the UI: named worker threads
@@ -31,6 +32,7 @@
 pub mod backend;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod model;
 pub mod runtime;
 pub mod stats;

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//! Host keys to QEMU "qnum" scancodes, and the Send Key combinations.
+//!
+//! QEMU's extended key event (VNC) and SPICE's inputs channel both take a scancode, so the
+//! guest's keyboard layout decides what a key means, not the host's. GDK reports X11/Wayland
+//! hardware keycodes, which on Linux are evdev codes + 8. qnum is XT scan code set 1 with
+//! 0xE0-prefixed keys folded into 0x80 | code. For the 83 keys of the original PC keyboard
+//! the evdev code *is* the set-1 scancode; the others are listed below (from the Linux input
+//! event codes and the XT set-1 tables).
+
+/// The qnum scancode of a GDK hardware keycode (evdev + 8), if the key has one.
+pub fn qnum_from_keycode(keycode: u32) -> Option<u16> {
+    let evdev = keycode.checked_sub(8)?;
+    qnum_from_evdev(evdev)
+}
+
+/// The qnum scancode of a Linux evdev key code.
+pub fn qnum_from_evdev(evdev: u32) -> Option<u16> {
+    if (1..=83).contains(&evdev) {
+        return Some(evdev as u16);
+    }
+    let q = match evdev {
+        85 => 0x76,  // KEY_ZENKAKUHANKAKU
+        86 => 0x56,  // KEY_102ND (< > on ISO keyboards)
+        87 => 0x57,  // KEY_F11
+        88 => 0x58,  // KEY_F12
+        89 => 0x73,  // KEY_RO
+        92 => 0x79,  // KEY_HENKAN
+        93 => 0x70,  // KEY_KATAKANAHIRAGANA
+        94 => 0x7b,  // KEY_MUHENKAN
+        96 => 0x9c,  // KEY_KPENTER        e0 1c
+        97 => 0x9d,  // KEY_RIGHTCTRL      e0 1d
+        98 => 0xb5,  // KEY_KPSLASH        e0 35
+        99 => 0xb7,  // KEY_SYSRQ / Print  e0 37
+        100 => 0xb8, // KEY_RIGHTALT       e0 38
+        102 => 0xc7, // KEY_HOME           e0 47
+        103 => 0xc8, // KEY_UP             e0 48
+        104 => 0xc9, // KEY_PAGEUP         e0 49
+        105 => 0xcb, // KEY_LEFT           e0 4b
+        106 => 0xcd, // KEY_RIGHT          e0 4d
+        107 => 0xcf, // KEY_END            e0 4f
+        108 => 0xd0, // KEY_DOWN           e0 50
+        109 => 0xd1, // KEY_PAGEDOWN       e0 51
+        110 => 0xd2, // KEY_INSERT         e0 52
+        111 => 0xd3, // KEY_DELETE         e0 53
+        113 => 0xa0, // KEY_MUTE           e0 20
+        114 => 0xae, // KEY_VOLUMEDOWN     e0 2e
+        115 => 0xb0, // KEY_VOLUMEUP       e0 30
+        116 => 0xde, // KEY_POWER          e0 5e
+        117 => 0x59, // KEY_KPEQUAL
+        119 => 0xc6, // KEY_PAUSE (QEMU's qnum for Pause/Break)
+        124 => 0x7d, // KEY_YEN
+        125 => 0xdb, // KEY_LEFTMETA       e0 5b
+        126 => 0xdc, // KEY_RIGHTMETA      e0 5c
+        127 => 0xdd, // KEY_COMPOSE / Menu e0 5d
+        _ => return None,
+    };
+    Some(q)
+}
+
+/// qnum scancodes the Send Key menu uses.
+pub mod qnum {
+    pub const ESC: u16 = 0x01;
+    pub const BACKSPACE: u16 = 0x0e;
+    pub const LEFT_CTRL: u16 = 0x1d;
+    pub const LEFT_ALT: u16 = 0x38;
+    pub const DELETE: u16 = 0xd3;
+    pub const PRINT: u16 = 0xb7;
+    /// F1 … F10 are 0x3b … 0x44; F11 and F12 are 0x57 and 0x58.
+    pub fn function(n: u8) -> Option<u16> {
+        match n {
+            1..=10 => Some(0x3a + n as u16),
+            11 => Some(0x57),
+            12 => Some(0x58),
+            _ => None,
+        }
+    }
+}
+
+/// A key combination the guest cannot get from the host keyboard (the host would act on it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Combo {
+    CtrlAltDel,
+    CtrlAltBackspace,
+    /// Ctrl+Alt+F1 … F12: the guest's virtual terminals.
+    CtrlAltF(u8),
+    Print,
+    /// Alt+SysRq (Print with Alt held).
+    SysRq,
+}
+
+impl Combo {
+    /// The scancodes to press in order (released in reverse), or None for an invalid F key.
+    pub fn scancodes(self) -> Option<Vec<u16>> {
+        use qnum::*;
+        Some(match self {
+            Combo::CtrlAltDel => vec![LEFT_CTRL, LEFT_ALT, DELETE],
+            Combo::CtrlAltBackspace => vec![LEFT_CTRL, LEFT_ALT, BACKSPACE],
+            Combo::CtrlAltF(n) => vec![LEFT_CTRL, LEFT_ALT, function(n)?],
+            Combo::Print => vec![PRINT],
+            Combo::SysRq => vec![LEFT_ALT, PRINT],
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letters_and_enter_match_what_qemu_echoed() {
+        // The console prototype typed "hello" + Return through QEMU's extended key event
+        // with these scancodes (CONSOLE-NOTES); GDK hands us evdev + 8.
+        for (evdev, q) in [(35, 0x23), (18, 0x12), (38, 0x26), (24, 0x18), (28, 0x1c)] {
+            assert_eq!(qnum_from_keycode(evdev + 8), Some(q));
+        }
+    }
+
+    #[test]
+    fn extended_keys_fold_the_e0_prefix() {
+        assert_eq!(qnum_from_evdev(97), Some(0x9d)); // right Ctrl
+        assert_eq!(qnum_from_evdev(100), Some(0xb8)); // AltGr
+        assert_eq!(qnum_from_evdev(103), Some(0xc8)); // Up
+        assert_eq!(qnum_from_evdev(111), Some(0xd3)); // Delete
+        assert_eq!(qnum_from_evdev(125), Some(0xdb)); // Super
+    }
+
+    #[test]
+    fn unknown_and_out_of_range() {
+        assert_eq!(qnum_from_keycode(0), None);
+        assert_eq!(qnum_from_keycode(7), None);
+        assert_eq!(qnum_from_evdev(0), None);
+        assert_eq!(qnum_from_evdev(84), None);
+        assert_eq!(qnum_from_evdev(600), None);
+    }
+
+    #[test]
+    fn every_mapped_code_is_distinct() {
+        let codes: Vec<u16> = (0..256).filter_map(qnum_from_evdev).collect();
+        let mut sorted = codes.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(codes.len(), sorted.len());
+    }
+
+    #[test]
+    fn send_key_combinations() {
+        assert_eq!(Combo::CtrlAltDel.scancodes(), Some(vec![0x1d, 0x38, 0xd3]));
+        assert_eq!(
+            Combo::CtrlAltBackspace.scancodes(),
+            Some(vec![0x1d, 0x38, 0x0e])
+        );
+        assert_eq!(Combo::CtrlAltF(1).scancodes(), Some(vec![0x1d, 0x38, 0x3b]));
+        assert_eq!(
+            Combo::CtrlAltF(10).scancodes(),
+            Some(vec![0x1d, 0x38, 0x44])
+        );
+        assert_eq!(
+            Combo::CtrlAltF(12).scancodes(),
+            Some(vec![0x1d, 0x38, 0x58])
+        );
+        assert_eq!(Combo::CtrlAltF(13).scancodes(), None);
+        assert_eq!(Combo::SysRq.scancodes(), Some(vec![0x38, 0xb7]));
+    }
+}
