@@ -134,12 +134,21 @@ fn start_xvfb() -> (std::process::Child, u32) {
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("start Xvfb");
-        // Ready when its socket exists; gone if the number was taken after all.
-        for _ in 0..100 {
+        // Ready when a client gets an answer (the socket file appears before the server
+        // accepts connections); gone if the number was taken after all.
+        for _ in 0..200 {
             if matches!(child.try_wait(), Ok(Some(_))) {
                 break;
             }
-            if std::path::Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
+            let answered = Command::new("xdotool")
+                .arg("getdisplaygeometry")
+                .env("DISPLAY", format!(":{n}"))
+                .env_remove("XAUTHORITY")
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success());
+            if answered {
                 return (child, n);
             }
             std::thread::sleep(std::time::Duration::from_millis(50));
