@@ -335,13 +335,7 @@ impl Worker {
                     self.refresh(&mut live, &mut retry);
                 }
                 Ok(Command::GetXml { uuid }) => {
-                    let xml = match &live {
-                        Some(l) => domain::xml_of(&l.conn, &uuid),
-                        None => Err(BackendError::new(
-                            ErrorKind::ConnectionLost,
-                            "not connected",
-                        )),
-                    };
+                    let xml = on_live(&live, |c| domain::xml_of(c, &uuid));
                     self.emit(BackendEvent::DomainXml {
                         conn: self.id,
                         uuid,
@@ -349,13 +343,7 @@ impl Worker {
                     });
                 }
                 Ok(Command::Define { uuid, xml }) => {
-                    let result = match &live {
-                        Some(l) => domain::define(&l.conn, &xml),
-                        None => Err(BackendError::new(
-                            ErrorKind::ConnectionLost,
-                            "not connected",
-                        )),
-                    };
+                    let result = on_live(&live, |c| domain::define(c, &xml));
                     self.emit(BackendEvent::Edited {
                         conn: self.id,
                         uuid,
@@ -364,13 +352,7 @@ impl Worker {
                     });
                 }
                 Ok(Command::Rename { uuid, name }) => {
-                    let result = match &live {
-                        Some(l) => domain::rename(&l.conn, &uuid, &name),
-                        None => Err(BackendError::new(
-                            ErrorKind::ConnectionLost,
-                            "not connected",
-                        )),
-                    };
+                    let result = on_live(&live, |c| domain::rename(c, &uuid, &name));
                     self.emit(BackendEvent::Edited {
                         conn: self.id,
                         uuid,
@@ -383,13 +365,8 @@ impl Worker {
                     title,
                     description,
                 }) => {
-                    let result = match &live {
-                        Some(l) => domain::set_text(&l.conn, &uuid, &title, &description),
-                        None => Err(BackendError::new(
-                            ErrorKind::ConnectionLost,
-                            "not connected",
-                        )),
-                    };
+                    let result =
+                        on_live(&live, |c| domain::set_text(c, &uuid, &title, &description));
                     if result.is_ok() {
                         // libvirt sends no lifecycle event for metadata: re-read the row.
                         self.refresh_domain(&mut live, &mut retry, &uuid);
@@ -405,13 +382,7 @@ impl Worker {
                     self.refresh_domain(&mut live, &mut retry, &uuid)
                 }
                 Ok(Command::Lifecycle { uuid, action }) => {
-                    let result = match &live {
-                        Some(l) => domain::apply(&l.conn, &uuid, action),
-                        None => Err(BackendError::new(
-                            ErrorKind::ConnectionLost,
-                            "not connected",
-                        )),
-                    };
+                    let result = on_live(&live, |c| domain::apply(c, &uuid, action));
                     match result {
                         Ok(()) => self.emit(BackendEvent::ActionDone {
                             conn: self.id,
@@ -564,6 +535,20 @@ impl Worker {
                 error,
             }),
         }
+    }
+}
+
+/// Runs `f` on the connection if it is up; a typed "not connected" error otherwise.
+fn on_live<T>(
+    live: &Option<Live>,
+    f: impl FnOnce(&Connect) -> Result<T, BackendError>,
+) -> Result<T, BackendError> {
+    match live {
+        Some(l) => f(&l.conn),
+        None => Err(BackendError::new(
+            ErrorKind::ConnectionLost,
+            "not connected",
+        )),
     }
 }
 

@@ -203,6 +203,25 @@ pub fn domain_keys(conn: ConnId, uuid: &str) -> [f64; 4] {
     })
 }
 
+/// A two-line throughput graph (read/write, received/sent): lines, axis top, formatter and
+/// the words `template` makes of the two latest values.
+fn two_way(
+    h: &crate::stats::DomainHistory,
+    metrics: (Metric, Metric),
+    now: (Option<f64>, Option<f64>),
+    template: String,
+) -> (Lines, f64, fn(f64) -> String, String) {
+    let lines: Lines = vec![
+        h.series(metrics.0).iter().collect(),
+        h.series(metrics.1).iter().collect(),
+    ];
+    let max = scale::axis_max_bytes(peak(lines.iter().flatten()), 1024.0);
+    let words = template
+        .replace("%1$s", &text_or_dash(now.0, scale::format_bytes_per_sec))
+        .replace("%2$s", &text_or_dash(now.1, scale::format_bytes_per_sec));
+    (lines, max, scale::format_bytes_per_sec, words)
+}
+
 /// A graph's series, oldest point first.
 type Lines = Vec<Vec<Option<f32>>>;
 
@@ -242,40 +261,18 @@ pub fn domain_graph(
                     gettext("Memory in use %s").replace("%s", &used),
                 )
             }
-            Column::Disk => {
-                let lines = vec![
-                    h.series(Metric::DiskRead).iter().collect(),
-                    h.series(Metric::DiskWrite).iter().collect(),
-                ];
-                let max = scale::axis_max_bytes(peak(&lines), 1024.0);
-                let words = gettext("Disk read %1$s, write %2$s")
-                    .replace(
-                        "%1$s",
-                        &text_or_dash(l.disk_read_bps, scale::format_bytes_per_sec),
-                    )
-                    .replace(
-                        "%2$s",
-                        &text_or_dash(l.disk_write_bps, scale::format_bytes_per_sec),
-                    );
-                (lines, max, scale::format_bytes_per_sec, words)
-            }
-            Column::Network => {
-                let lines = vec![
-                    h.series(Metric::NetRx).iter().collect(),
-                    h.series(Metric::NetTx).iter().collect(),
-                ];
-                let max = scale::axis_max_bytes(peak(&lines), 1024.0);
-                let words = gettext("Network received %1$s, sent %2$s")
-                    .replace(
-                        "%1$s",
-                        &text_or_dash(l.net_rx_bps, scale::format_bytes_per_sec),
-                    )
-                    .replace(
-                        "%2$s",
-                        &text_or_dash(l.net_tx_bps, scale::format_bytes_per_sec),
-                    );
-                (lines, max, scale::format_bytes_per_sec, words)
-            }
+            Column::Disk => two_way(
+                h,
+                (Metric::DiskRead, Metric::DiskWrite),
+                (l.disk_read_bps, l.disk_write_bps),
+                gettext("Disk read %1$s, write %2$s"),
+            ),
+            Column::Network => two_way(
+                h,
+                (Metric::NetRx, Metric::NetTx),
+                (l.net_rx_bps, l.net_tx_bps),
+                gettext("Network received %1$s, sent %2$s"),
+            ),
         };
         let labels = [fmt(0.0), fmt(max / 2.0), fmt(max)];
         Some((

@@ -200,6 +200,19 @@ pub fn present(
     })
 }
 
+/// The Revert / Apply bar at the foot of an editable page.
+fn apply_revert_bar() -> (gtk::ActionBar, gtk::Button, gtk::Button) {
+    let apply = gtk::Button::with_mnemonic(&gettext("_Apply"));
+    apply.update_property(&[gtk::accessible::Property::Label(&gettext("Apply"))]);
+    apply.add_css_class("suggested-action");
+    let revert = gtk::Button::with_mnemonic(&gettext("_Revert"));
+    revert.update_property(&[gtk::accessible::Property::Label(&gettext("Revert"))]);
+    let bar = gtk::ActionBar::new();
+    bar.pack_end(&apply);
+    bar.pack_end(&revert);
+    (bar, apply, revert)
+}
+
 fn find_stack(w: &adw::Window) -> Option<adw::ViewStack> {
     let content = w.content()?;
     let mut child = content.first_child();

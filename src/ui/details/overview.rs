@@ -63,14 +63,7 @@ impl Overview {
             ("os", info_row(&about, &gettext("Operating System"))),
         ];
 
-        let apply = gtk::Button::with_mnemonic(&gettext("_Apply"));
-        apply.update_property(&[gtk::accessible::Property::Label(&gettext("Apply"))]);
-        apply.add_css_class("suggested-action");
-        let revert = gtk::Button::with_mnemonic(&gettext("_Revert"));
-        revert.update_property(&[gtk::accessible::Property::Label(&gettext("Revert"))]);
-        let bar = gtk::ActionBar::new();
-        bar.pack_end(&apply);
-        bar.pack_end(&revert);
+        let (bar, apply, revert) = super::apply_revert_bar();
 
         let list = gtk::Box::new(gtk::Orientation::Vertical, 18);
         list.set_margin_top(18);

@@ -63,14 +63,7 @@ impl XmlPage {
         message.set_margin_end(12);
         message.set_margin_top(6);
         message.set_margin_bottom(6);
-        let apply = gtk::Button::with_mnemonic(&gettext("_Apply"));
-        apply.update_property(&[gtk::accessible::Property::Label(&gettext("Apply"))]);
-        apply.add_css_class("suggested-action");
-        let revert = gtk::Button::with_mnemonic(&gettext("_Revert"));
-        revert.update_property(&[gtk::accessible::Property::Label(&gettext("Revert"))]);
-        let bar = gtk::ActionBar::new();
-        bar.pack_end(&apply);
-        bar.pack_end(&revert);
+        let (bar, apply, revert) = super::apply_revert_bar();
 
         let widget = gtk::Box::new(gtk::Orientation::Vertical, 0);
         widget.append(&message);
