@@ -85,6 +85,9 @@ impl ListCell {
             }));
         }
         render(self, item);
+        if let Some(d) = item.downcast_ref::<crate::ui::domain_object::DomainObject>() {
+            d.set_shown(true);
+        }
         self.imp().bound.replace(Some((item.clone(), handlers)));
     }
 
@@ -92,6 +95,9 @@ impl ListCell {
         if let Some((item, handlers)) = self.imp().bound.take() {
             for h in handlers {
                 item.disconnect(h);
+            }
+            if let Some(d) = item.downcast_ref::<crate::ui::domain_object::DomainObject>() {
+                d.set_shown(false);
             }
         }
     }
