@@ -72,6 +72,20 @@ impl Harness {
         }
     }
 
+    /// Applies a lifecycle action and waits for its result (done or failed).
+    pub fn act(&mut self, id: ConnId, uuid: &str, action: vireo::backend::Action) -> BackendEvent {
+        self.backend.send(
+            id,
+            vireo::backend::Command::Lifecycle {
+                uuid: uuid.to_string(),
+                action,
+            },
+        );
+        self.wait_for(&format!("{action:?} result"), Duration::from_secs(10), |e| {
+            matches!(e, BackendEvent::ActionDone { action: a, .. } | BackendEvent::ActionFailed { action: a, .. } if *a == action)
+        })
+    }
+
     /// A position in the event history, for [`Harness::wait_since`].
     pub fn mark(&self) -> usize {
         self.seen.len()

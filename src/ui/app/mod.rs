@@ -101,6 +101,10 @@ pub struct App {
 
 pub use super::window::AppWidgets;
 
+mod routing;
+mod stats;
+use stats::stats_schedule;
+
 impl App {
     fn label_of(&self, conn: ConnId) -> String {
         self.conns
@@ -294,109 +298,6 @@ impl App {
                     .replace("%s", &self.label_of(conn));
                 self.toast_error(widgets, heading, error.to_string());
             }
-        }
-    }
-
-    /// Opens the details page the command line asked for, once its guest is listed (or
-    /// says that no connection has it).
-    fn show_requested(
-        &mut self,
-        conn: ConnId,
-        domains: &[crate::backend::DomainInfo],
-        widgets: &AppWidgets,
-    ) {
-        let Some((name, page)) = self.show.clone() else {
-            return;
-        };
-        if let Some(obj) = domains
-            .iter()
-            .find(|d| d.name == name)
-            .and_then(|d| self.list.domain(conn, &d.uuid))
-            .cloned()
-        {
-            self.show = None;
-            self.open_details(&widgets.window, &obj, page);
-            return;
-        }
-        let all_answered = self.conns.values().all(|c| {
-            c.listed || !matches!(c.state, ConnState::Connecting | ConnState::Connected { .. })
-        });
-        if all_answered {
-            self.show = None;
-            let heading = gettext("No virtual machine is called “%s”").replace("%s", &name);
-            self.toast_error(
-                widgets,
-                heading,
-                gettext("The command line asked to show it."),
-            );
-        }
-    }
-
-    fn open_details(
-        &mut self,
-        parent: &adw::ApplicationWindow,
-        obj: &super::domain_object::DomainObject,
-        page: &str,
-    ) {
-        if let Some(h) = super::details::present(parent, obj, page, self.input.clone()) {
-            self.details.push(h);
-        }
-    }
-
-    /// Hands replies and events about a guest to its open details window.
-    fn route_to_details(&mut self, ev: &BackendEvent) {
-        let target = match ev {
-            BackendEvent::DomainXml { conn, uuid, .. }
-            | BackendEvent::Edited { conn, uuid, .. } => Some((*conn, uuid.as_str())),
-            BackendEvent::Lifecycle { conn, event } => Some((*conn, event.uuid.as_str())),
-            _ => None,
-        };
-        let Some((conn, uuid)) = target else { return };
-        self.details.retain(|h| h.window.upgrade().is_some());
-        for h in self
-            .details
-            .iter()
-            .filter(|h| h.conn == conn && h.uuid == uuid)
-        {
-            (h.on_event)(ev);
-        }
-    }
-
-    /// After a stats tick: new sort keys and a repaint nudge for the guests it covered —
-    /// unless the window is not on screen, in which case the rows catch up when it is.
-    fn stats_ticked(
-        &mut self,
-        conn: ConnId,
-        records: &[crate::backend::stats::DomainStats],
-        widgets: &AppWidgets,
-    ) {
-        if !window_on_screen(&widgets.window) {
-            self.stats_stale = true;
-            return;
-        }
-        let stale = std::mem::take(&mut self.stats_stale);
-        let nudge = |o: &super::domain_object::DomainObject| {
-            o.stats_ticked(super::stats_view::domain_keys(o.conn_id(), &o.uuid()))
-        };
-        let mut keys_changed = false;
-        if stale {
-            for id in self.backend.ids() {
-                for o in self.list.domains_of(id) {
-                    keys_changed |= nudge(o);
-                }
-            }
-        } else {
-            for r in records {
-                if let Some(o) = self.list.domain(conn, &r.uuid) {
-                    keys_changed |= nudge(o);
-                }
-            }
-        }
-        if let Some(c) = self.list.conn(conn) {
-            c.set_stats_serial(c.stats_serial().wrapping_add(1));
-        }
-        if keys_changed {
-            self.list.metrics_changed();
         }
     }
 
@@ -690,29 +591,4 @@ impl Component for App {
         }
         self.render(widgets);
     }
-}
-
-/// Whether the window is mapped and not minimized (GTK does not draw it otherwise, and we
-/// need not feed its rows).
-fn window_on_screen(win: &adw::ApplicationWindow) -> bool {
-    if !win.is_mapped() {
-        return false;
-    }
-    let minimized = win
-        .surface()
-        .and_downcast::<gtk::gdk::Toplevel>()
-        .is_some_and(|t| t.state().contains(gtk::gdk::ToplevelState::MINIMIZED));
-    !minimized
-}
-
-/// The statistics polling the preferences ask for (None: nothing to poll).
-fn stats_schedule() -> Option<StatsSchedule> {
-    let [cpu, memory, disk, net] = super::settings::stats_metrics();
-    // One bulk stats call per tick on the connection's worker; the host's counters feed
-    // the connection rows' CPU and memory graphs.
-    Some(StatsSchedule {
-        interval: std::time::Duration::from_secs(super::settings::stats_interval().into()),
-        groups: StatsGroups::for_metrics(cpu, memory, disk, net),
-        host: cpu || memory,
-    })
 }

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//! The app's routing of guests to windows: the page the command line asked for, opening
+//! details windows, and handing replies and events about a guest to its open window.
+
+use gettextrs::gettext;
+
+use super::{App, AppWidgets};
+use crate::backend::{BackendEvent, ConnId, ConnState};
+
+impl App {
+    /// Opens the details page the command line asked for, once its guest is listed (or
+    /// says that no connection has it).
+    pub(super) fn show_requested(
+        &mut self,
+        conn: ConnId,
+        domains: &[crate::backend::DomainInfo],
+        widgets: &AppWidgets,
+    ) {
+        let Some((name, page)) = self.show.clone() else {
+            return;
+        };
+        if let Some(obj) = domains
+            .iter()
+            .find(|d| d.name == name)
+            .and_then(|d| self.list.domain(conn, &d.uuid))
+            .cloned()
+        {
+            self.show = None;
+            self.open_details(&widgets.window, &obj, page);
+            return;
+        }
+        let all_answered = self.conns.values().all(|c| {
+            c.listed || !matches!(c.state, ConnState::Connecting | ConnState::Connected { .. })
+        });
+        if all_answered {
+            self.show = None;
+            let heading = gettext("No virtual machine is called “%s”").replace("%s", &name);
+            self.toast_error(
+                widgets,
+                heading,
+                gettext("The command line asked to show it."),
+            );
+        }
+    }
+
+    pub(super) fn open_details(
+        &mut self,
+        parent: &adw::ApplicationWindow,
+        obj: &crate::ui::domain_object::DomainObject,
+        page: &str,
+    ) {
+        if let Some(h) = crate::ui::details::present(parent, obj, page, self.input.clone()) {
+            self.details.push(h);
+        }
+    }
+
+    /// Hands replies and events about a guest to its open details window.
+    pub(super) fn route_to_details(&mut self, ev: &BackendEvent) {
+        let target = match ev {
+            BackendEvent::DomainXml { conn, uuid, .. }
+            | BackendEvent::Edited { conn, uuid, .. } => Some((*conn, uuid.as_str())),
+            BackendEvent::Lifecycle { conn, event } => Some((*conn, event.uuid.as_str())),
+            _ => None,
+        };
+        let Some((conn, uuid)) = target else { return };
+        self.details.retain(|h| h.window.upgrade().is_some());
+        for h in self
+            .details
+            .iter()
+            .filter(|h| h.conn == conn && h.uuid == uuid)
+        {
+            (h.on_event)(ev);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//! The app's side of the statistics ticks: nudging the rows on screen, the polling schedule
+//! the preferences ask for, and whether the window is on screen at all.
+
+use adw::prelude::*;
+
+use super::{App, AppWidgets};
+use crate::backend::stats::StatsGroups;
+use crate::backend::{ConnId, StatsSchedule};
+
+impl App {
+    /// After a stats tick: new sort keys and a repaint nudge for the guests it covered —
+    /// unless the window is not on screen, in which case the rows catch up when it is.
+    pub(super) fn stats_ticked(
+        &mut self,
+        conn: ConnId,
+        records: &[crate::backend::stats::DomainStats],
+        widgets: &AppWidgets,
+    ) {
+        if !window_on_screen(&widgets.window) {
+            self.stats_stale = true;
+            return;
+        }
+        let stale = std::mem::take(&mut self.stats_stale);
+        let nudge = |o: &crate::ui::domain_object::DomainObject| {
+            o.stats_ticked(crate::ui::stats_view::domain_keys(o.conn_id(), &o.uuid()))
+        };
+        let mut keys_changed = false;
+        if stale {
+            for id in self.backend.ids() {
+                for o in self.list.domains_of(id) {
+                    keys_changed |= nudge(o);
+                }
+            }
+        } else {
+            for r in records {
+                if let Some(o) = self.list.domain(conn, &r.uuid) {
+                    keys_changed |= nudge(o);
+                }
+            }
+        }
+        if let Some(c) = self.list.conn(conn) {
+            c.set_stats_serial(c.stats_serial().wrapping_add(1));
+        }
+        if keys_changed {
+            self.list.metrics_changed();
+        }
+    }
+}
+
+/// Whether the window is mapped and not minimized (GTK does not draw it otherwise, and we
+/// need not feed its rows).
+pub(super) fn window_on_screen(win: &adw::ApplicationWindow) -> bool {
+    if !win.is_mapped() {
+        return false;
+    }
+    let minimized = win
+        .surface()
+        .and_downcast::<gtk::gdk::Toplevel>()
+        .is_some_and(|t| t.state().contains(gtk::gdk::ToplevelState::MINIMIZED));
+    !minimized
+}
+
+/// The statistics polling the preferences ask for (None: nothing to poll).
+pub(super) fn stats_schedule() -> Option<StatsSchedule> {
+    let [cpu, memory, disk, net] = crate::ui::settings::stats_metrics();
+    // One bulk stats call per tick on the connection's worker; the host's counters feed
+    // the connection rows' CPU and memory graphs.
+    Some(StatsSchedule {
+        interval: std::time::Duration::from_secs(crate::ui::settings::stats_interval().into()),
+        groups: StatsGroups::for_metrics(cpu, memory, disk, net),
+        host: cpu || memory,
+    })
+}
