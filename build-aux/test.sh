@@ -22,6 +22,13 @@ if [ -z "${VIREO_FIXTURES:-}" ]; then
     if [ -f "$up/shared/fixtures/testsuite.xml" ]; then VIREO_FIXTURES=$(cd "$up/shared/fixtures" && pwd); break; fi
   done
 fi
+if [ -z "${VIREO_FIXTURES:-}" ]; then
+  # A clone made elsewhere (CI's fresh clone): look beside the checkout it was cloned from.
+  origin=$(git config --get remote.origin.url 2>/dev/null || true)
+  if [ -n "$origin" ] && [ -d "$origin" ] && [ -f "$origin/../shared/fixtures/testsuite.xml" ]; then
+    VIREO_FIXTURES=$(cd "$origin/../shared/fixtures" && pwd)
+  fi
+fi
 [ -n "${VIREO_FIXTURES:-}" ] || { echo "test fixtures not found: set VIREO_FIXTURES (see README)" >&2; exit 1; }
 export VIREO_FIXTURES
 
