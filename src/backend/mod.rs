@@ -17,6 +17,7 @@ pub mod connection;
 pub mod domain;
 pub mod error;
 pub mod events;
+pub mod graphics;
 pub mod reconnect;
 pub mod stats;
 pub mod uri;

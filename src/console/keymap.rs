@@ -90,6 +90,40 @@ pub enum Combo {
 }
 
 impl Combo {
+    /// Every combination, in Send Key menu order.
+    pub fn all() -> Vec<Combo> {
+        let mut v = vec![Combo::CtrlAltDel, Combo::CtrlAltBackspace];
+        v.extend((1..=12).map(Combo::CtrlAltF));
+        v.extend([Combo::Print, Combo::SysRq]);
+        v
+    }
+
+    /// A stable id (action parameter): `ctrl-alt-del`, `ctrl-alt-f3`, `sysrq` …
+    pub fn id(self) -> String {
+        match self {
+            Combo::CtrlAltDel => "ctrl-alt-del".into(),
+            Combo::CtrlAltBackspace => "ctrl-alt-backspace".into(),
+            Combo::CtrlAltF(n) => format!("ctrl-alt-f{n}"),
+            Combo::Print => "print".into(),
+            Combo::SysRq => "sysrq".into(),
+        }
+    }
+
+    pub fn from_id(id: &str) -> Option<Combo> {
+        Combo::all().into_iter().find(|c| c.id() == id)
+    }
+
+    /// The label of a menu entry (key names are not translated, like on keycaps).
+    pub fn label(self) -> String {
+        match self {
+            Combo::CtrlAltDel => "Ctrl+Alt+Del".into(),
+            Combo::CtrlAltBackspace => "Ctrl+Alt+Backspace".into(),
+            Combo::CtrlAltF(n) => format!("Ctrl+Alt+F{n}"),
+            Combo::Print => "Print".into(),
+            Combo::SysRq => "Alt+SysRq".into(),
+        }
+    }
+
     /// The scancodes to press in order (released in reverse), or None for an invalid F key.
     pub fn scancodes(self) -> Option<Vec<u16>> {
         use qnum::*;
@@ -141,6 +175,16 @@ mod tests {
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(codes.len(), sorted.len());
+    }
+
+    #[test]
+    fn combo_ids_round_trip() {
+        for c in Combo::all() {
+            assert_eq!(Combo::from_id(&c.id()), Some(c));
+            assert!(c.scancodes().is_some(), "{c:?}");
+        }
+        assert_eq!(Combo::all().len(), 16);
+        assert_eq!(Combo::from_id("ctrl-alt-f13"), None);
     }
 
     #[test]

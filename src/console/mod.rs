@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-//! The console, below the UI (no GTK): what travels to the guest. So far the key map (host
-//! key → the scancode QEMU expects, and the Send Key combinations); VNC and SPICE sessions
-//! over gvnc / spice-client-glib join it with the console issue.
+//! The console, below the UI (no GTK): graphical sessions over gvnc and spice-client-glib
+//! behind one [`session::Session`] trait, and the key map (host key → the scancode QEMU
+//! expects, and the Send Key combinations).
 
 pub mod keymap;
+pub mod session;
+pub mod spice;
+pub mod vnc;

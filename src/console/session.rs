@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//! What a graphical console session is, whatever its protocol: its states, the events it
+//! reports, the frame it exposes and the input it takes.
+//!
+//! Sessions live on the GLib main context of the thread that made them (gvnc and
+//! spice-client-glib run their coroutines there), so nothing here is `Send`; listeners are
+//! plain `Rc` callbacks. Sockets come from a [`GraphicsSource`], which the app backs with the
+//! connection's worker thread and tests back with a libvirt connection of their own.
+
+use std::os::fd::OwnedFd;
+use std::rc::Rc;
+
+use crate::backend::auth::Secret;
+pub use crate::backend::graphics::{GraphicsError, Protocol};
+
+/// A session's state, as the console shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionState {
+    /// Opening the socket or talking to the server.
+    Connecting,
+    /// The display is up; frames arrive.
+    Connected,
+    /// The server wants a password: none was given yet (`refused` false) or the last one was
+    /// refused (`refused` true, with the server's words in `message`).
+    AuthNeeded { refused: bool, message: String },
+    /// The guest has no display the console can show.
+    NoDisplay(String),
+    /// The session ended or never started; the reason in a sentence.
+    Disconnected(String),
+}
+
+impl SessionState {
+    pub fn is_connected(&self) -> bool {
+        matches!(self, SessionState::Connected)
+    }
+}
+
+/// What a session reports to its owner.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionEvent {
+    State(SessionState),
+    /// The guest's screen has a new size (also sent once after connecting).
+    Resized { width: u32, height: u32 },
+    /// A rectangle of the frame changed.
+    Damage { x: u32, y: u32, width: u32, height: u32 },
+    /// The pointer became absolute (tablet) or relative (mouse).
+    PointerMode { absolute: bool },
+    /// The guest rang the bell.
+    Bell,
+}
+
+pub type Listener = Rc<dyn Fn(&SessionEvent)>;
+
+/// The guest framebuffer: 32-bit pixels, bytes B, G, R, X in memory (X undefined).
+#[derive(Debug, Clone, Copy)]
+pub struct FrameView<'a> {
+    pub data: &'a [u8],
+    pub width: u32,
+    pub height: u32,
+    /// Bytes per row.
+    pub stride: usize,
+}
+
+/// Pointer buttons, as a mask: left 1, middle 2, right 4.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Buttons(pub u8);
+
+impl Buttons {
+    pub const LEFT: u8 = 1;
+    pub const MIDDLE: u8 = 2;
+    pub const RIGHT: u8 = 4;
+
+    /// The mask bit of a GDK button number (1 left, 2 middle, 3 right).
+    pub fn bit_of(gdk_button: u32) -> u8 {
+        match gdk_button {
+            1 => Self::LEFT,
+            2 => Self::MIDDLE,
+            3 => Self::RIGHT,
+            _ => 0,
+        }
+    }
+
+    pub fn with(self, bit: u8, down: bool) -> Buttons {
+        if down {
+            Buttons(self.0 | bit)
+        } else {
+            Buttons(self.0 & !bit)
+        }
+    }
+}
+
+/// Hands out connected sockets to a guest's display, asynchronously: `done` runs later on
+/// the same main context (or at once).
+pub trait GraphicsSource {
+    fn open(&self, done: Box<dyn FnOnce(Result<(Protocol, OwnedFd), GraphicsError>)>);
+}
+
+/// A graphical console session (VNC or SPICE).
+pub trait Session {
+    fn protocol(&self) -> Protocol;
+    fn state(&self) -> SessionState;
+    /// Calls `f` with the current frame, if there is one.
+    fn with_frame(&self, f: &mut dyn FnMut(FrameView<'_>));
+    /// A key by its QEMU (qnum) scancode; `keysym` for servers without scancode support.
+    fn key(&self, qnum: u16, keysym: u32, down: bool);
+    /// The pointer at guest coordinates with these buttons held.
+    fn pointer_at(&self, x: u32, y: u32, buttons: Buttons);
+    /// The pointer moved by this much (relative mode) with these buttons held.
+    fn pointer_by(&self, dx: i32, dy: i32, buttons: Buttons);
+    /// One wheel step up (`true`) or down at guest coordinates (absolute mode).
+    fn scroll(&self, up: bool, x: u32, y: u32, buttons: Buttons);
+    /// Whether the guest takes absolute pointer positions.
+    fn is_absolute(&self) -> bool;
+    /// Answers a password request (or reconnects with it after a refusal).
+    fn set_password(&self, password: Secret);
+    /// Asks the guest to resize its screen to this size; false when it cannot.
+    fn request_size(&self, width: u32, height: u32) -> bool;
+    /// Opens the session (again): a new socket, a fresh protocol handshake.
+    fn connect(&self);
+    /// Starts the protocol on a socket already opened (the first one, from [`open`]).
+    fn start_with(&self, fd: OwnedFd);
+    /// Closes the session; no event follows.
+    fn close(&self);
+}
+
+/// Key presses for a key combination: every key down in order, then up in reverse.
+pub fn send_combo(session: &dyn Session, qnums: &[u16]) {
+    for &q in qnums {
+        session.key(q, 0, true);
+    }
+    for &q in qnums.iter().rev() {
+        session.key(q, 0, false);
+    }
+}
+
+/// Opens a session of the right protocol: asks `source` for the first socket, then builds
+/// the VNC or SPICE session on it. The session's own later reconnects use `source` again.
+pub fn open(source: Rc<dyn GraphicsSource>, listener: Listener, password: Option<Secret>) -> SessionSlot {
+    let slot = SessionSlot::default();
+    listener(&SessionEvent::State(SessionState::Connecting));
+    let slot2 = slot.clone();
+    let src = source.clone();
+    source.open(Box::new(move |res| match res {
+        Ok((protocol, fd)) => {
+            let s: Rc<dyn Session> = match protocol {
+                Protocol::Vnc => super::vnc::VncSession::new(src, listener, password),
+                Protocol::Spice => super::spice::SpiceSession::new(src, listener, password),
+            };
+            s.start_with(fd);
+            slot2.0.replace(Some(s));
+        }
+        Err(GraphicsError::NoDisplay(_)) => {
+            let msg = GraphicsError::NoDisplay(None).to_string();
+            listener(&SessionEvent::State(SessionState::NoDisplay(msg)));
+        }
+        Err(e) => listener(&SessionEvent::State(SessionState::Disconnected(e.to_string()))),
+    }));
+    slot
+}
+
+/// Where [`open`] puts the session once the first socket arrived.
+#[derive(Clone, Default)]
+pub struct SessionSlot(pub Rc<std::cell::RefCell<Option<Rc<dyn Session>>>>);
+
+impl SessionSlot {
+    pub fn get(&self) -> Option<Rc<dyn Session>> {
+        self.0.borrow().clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn button_masks() {
+        let b = Buttons::default().with(Buttons::bit_of(1), true);
+        assert_eq!(b.0, 1);
+        let b = b.with(Buttons::bit_of(3), true);
+        assert_eq!(b.0, 5);
+        let b = b.with(Buttons::bit_of(1), false);
+        assert_eq!(b.0, 4);
+        assert_eq!(Buttons::bit_of(8), 0);
+    }
+}

@@ -1,0 +1,468 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//! A SPICE session over spice-client-glib (GLib only).
+//!
+//! SPICE uses one socket per channel: the session opens the main channel on the first
+//! socket, and every further channel (display, inputs, cursor, playback…) asks for its own
+//! through `open-fd`, answered from the same [`GraphicsSource`]. The display's primary
+//! surface belongs to spice-glib; it is read in place between `display-primary-create` and
+//! `display-primary-destroy` (the binding drops the signal's arguments, so the surface is
+//! fetched with `primary(0)`). Audio playback goes through spice-glib's own GStreamer sink.
+
+use std::cell::{Cell, RefCell};
+use std::os::fd::{FromRawFd, IntoRawFd, OwnedFd};
+use std::rc::{Rc, Weak};
+
+use spice_client_glib as spice;
+use spice_client_glib::prelude::*;
+
+use super::session::{
+    Buttons, FrameView, GraphicsError, GraphicsSource, Listener, Protocol, Session, SessionEvent,
+    SessionState,
+};
+use crate::backend::auth::Secret;
+
+/// spice-glib's mouse modes (SPICE_MOUSE_MODE_*).
+const MOUSE_MODE_CLIENT: i32 = 2;
+
+struct Inner {
+    source: Rc<dyn GraphicsSource>,
+    listener: Listener,
+    session: RefCell<Option<spice::Session>>,
+    main: RefCell<Option<spice::MainChannel>>,
+    display: RefCell<Option<spice::DisplayChannel>>,
+    inputs: RefCell<Option<spice::InputsChannel>>,
+    _audio: RefCell<Option<spice::Audio>>,
+    has_primary: Cell<bool>,
+    /// The buttons held at the last pointer event (SPICE sends press/release, not masks).
+    buttons: Cell<Buttons>,
+    state: RefCell<SessionState>,
+    password: RefCell<Option<Secret>>,
+    auth_failed: Cell<bool>,
+    last_error: RefCell<Option<String>>,
+    closed: Cell<bool>,
+    generation: Cell<u64>,
+}
+
+pub struct SpiceSession(Rc<Inner>);
+
+impl SpiceSession {
+    pub fn new(
+        source: Rc<dyn GraphicsSource>,
+        listener: Listener,
+        password: Option<Secret>,
+    ) -> Rc<SpiceSession> {
+        Rc::new(SpiceSession(Rc::new(Inner {
+            source,
+            listener,
+            session: RefCell::new(None),
+            main: RefCell::new(None),
+            display: RefCell::new(None),
+            inputs: RefCell::new(None),
+            _audio: RefCell::new(None),
+            has_primary: Cell::new(false),
+            buttons: Cell::new(Buttons(0)),
+            state: RefCell::new(SessionState::Connecting),
+            password: RefCell::new(password),
+            auth_failed: Cell::new(false),
+            last_error: RefCell::new(None),
+            closed: Cell::new(false),
+            generation: Cell::new(0),
+        })))
+    }
+}
+
+impl Inner {
+    fn set_state(&self, s: SessionState) {
+        if *self.state.borrow() == s {
+            return;
+        }
+        self.state.replace(s.clone());
+        if !self.closed.get() {
+            (self.listener)(&SessionEvent::State(s));
+        }
+    }
+
+    fn emit(&self, ev: SessionEvent) {
+        if !self.closed.get() {
+            (self.listener)(&ev);
+        }
+    }
+
+    fn teardown(&self) {
+        self.has_primary.set(false);
+        self.inputs.replace(None);
+        self.display.replace(None);
+        self.main.replace(None);
+        self._audio.replace(None);
+        if let Some(s) = self.session.take() {
+            s.disconnect();
+        }
+    }
+
+    fn start(self: &Rc<Self>, fd: OwnedFd) {
+        self.teardown();
+        self.auth_failed.set(false);
+        self.last_error.replace(None);
+        let gen = self.generation.get() + 1;
+        self.generation.set(gen);
+        let session = spice::Session::new();
+        if let Some(p) = self.password.borrow().as_ref() {
+            session.set_password(Some(p.expose()));
+        }
+        self.wire(&session, gen);
+        let raw = fd.into_raw_fd();
+        // The main channel wraps the descriptor in a GSocket, which closes it.
+        if !session.open_fd(raw) {
+            // SAFETY: refused, so the descriptor is still ours.
+            drop(unsafe { OwnedFd::from_raw_fd(raw) });
+            self.set_state(SessionState::Disconnected(
+                "Cannot start the SPICE session.".into(),
+            ));
+            return;
+        }
+        self._audio
+            .replace(spice::Audio::get(&session, None::<&glib::MainContext>));
+        self.session.replace(Some(session));
+    }
+
+    fn wire(self: &Rc<Self>, session: &spice::Session, gen: u64) {
+        let weak = Rc::downgrade(self);
+        session.connect_channel_new(move |_, ch| {
+            let Some(inner) = live(&weak, gen) else { return };
+            inner.channel_new(ch, gen);
+        });
+        let weak = Rc::downgrade(self);
+        session.connect_disconnected(move |_| {
+            let Some(inner) = live(&weak, gen) else { return };
+            inner.ended();
+        });
+    }
+
+    fn ended(&self) {
+        self.has_primary.set(false);
+        if self.auth_failed.get() {
+            return;
+        }
+        let reason = self
+            .last_error
+            .borrow()
+            .clone()
+            .unwrap_or_else(|| "The SPICE server closed the connection.".into());
+        self.set_state(SessionState::Disconnected(reason));
+    }
+
+    fn channel_new(self: &Rc<Self>, ch: &spice::Channel, gen: u64) {
+        // Further channels ask for their own socket.
+        let weak = Rc::downgrade(self);
+        ch.connect_open_fd(move |ch, _tls| {
+            let Some(inner) = live(&weak, gen) else { return };
+            let ch = ch.clone();
+            let weak = Rc::downgrade(&inner);
+            inner.source.open(Box::new(move |res| {
+                let Some(inner) = live(&weak, gen) else { return };
+                match res {
+                    Ok((_, fd)) => {
+                        let raw = fd.into_raw_fd();
+                        if !ch.open_fd(raw) {
+                            // SAFETY: refused, so still ours.
+                            drop(unsafe { OwnedFd::from_raw_fd(raw) });
+                        }
+                    }
+                    Err(e) => {
+                        log::info!("SPICE channel socket: {e}");
+                        inner.last_error.replace(Some(capitalise(&e.to_string())));
+                    }
+                }
+            }));
+        });
+
+        if let Some(main) = ch.downcast_ref::<spice::MainChannel>() {
+            let weak = Rc::downgrade(self);
+            main.connect_channel_event(move |_, ev| {
+                let Some(inner) = live(&weak, gen) else { return };
+                inner.main_event(ev);
+            });
+            let weak = Rc::downgrade(self);
+            main.connect_main_mouse_update(move |m| {
+                let Some(inner) = live(&weak, gen) else { return };
+                inner.emit(SessionEvent::PointerMode {
+                    absolute: m.mouse_mode() == MOUSE_MODE_CLIENT,
+                });
+            });
+            self.main.replace(Some(main.clone()));
+        } else if let Some(display) = ch.downcast_ref::<spice::DisplayChannel>() {
+            if display.channel_id() != 0 {
+                return; // one monitor
+            }
+            let weak = Rc::downgrade(self);
+            display.connect_display_primary_create(move |d| {
+                let Some(inner) = live(&weak, gen) else { return };
+                inner.primary_created(d);
+            });
+            let weak = Rc::downgrade(self);
+            display.connect_display_primary_destroy(move |_| {
+                let Some(inner) = live(&weak, gen) else { return };
+                inner.has_primary.set(false);
+            });
+            let weak = Rc::downgrade(self);
+            display.connect_display_invalidate(move |_, x, y, w, h| {
+                let Some(inner) = live(&weak, gen) else { return };
+                inner.emit(SessionEvent::Damage {
+                    x: x.max(0) as u32,
+                    y: y.max(0) as u32,
+                    width: w.max(0) as u32,
+                    height: h.max(0) as u32,
+                });
+            });
+            ChannelExt::connect(display);
+            self.display.replace(Some(display.clone()));
+        } else if let Some(inputs) = ch.downcast_ref::<spice::InputsChannel>() {
+            ChannelExt::connect(inputs);
+            self.inputs.replace(Some(inputs.clone()));
+        } else if ch.downcast_ref::<spice::PlaybackChannel>().is_some()
+            || ch.downcast_ref::<spice::CursorChannel>().is_some()
+        {
+            // Playback is driven by spice-glib's audio object; the cursor is drawn by the
+            // guest (server-side) when no cursor channel consumer exists.
+            ChannelExt::connect(ch);
+        }
+    }
+
+    fn main_event(&self, ev: spice::ChannelEvent) {
+        use spice::ChannelEvent as E;
+        match ev {
+            E::Opened => {}
+            E::ErrorAuth => {
+                self.auth_failed.set(true);
+                let had = self.password.replace(None).is_some();
+                self.set_state(SessionState::AuthNeeded {
+                    refused: had,
+                    message: if had {
+                        "The password was refused.".into()
+                    } else {
+                        "The console is protected by a password.".into()
+                    },
+                });
+            }
+            E::ErrorConnect => {
+                self.last_error
+                    .replace(Some("Cannot connect to the SPICE server.".into()));
+            }
+            E::ErrorTls => {
+                self.last_error
+                    .replace(Some("The SPICE server requires TLS, which failed.".into()));
+            }
+            E::ErrorLink => {
+                self.last_error
+                    .replace(Some("The SPICE server refused the link.".into()));
+            }
+            E::ErrorIo => {
+                self.last_error.replace(Some(
+                    "The connection to the SPICE server was interrupted.".into(),
+                ));
+            }
+            _ => {}
+        }
+    }
+
+    fn primary_created(&self, d: &spice::DisplayChannel) {
+        let Some(p) = d.primary(0) else { return };
+        match p.format() {
+            Ok(spice::SurfaceFormat::_32XRGB) | Ok(spice::SurfaceFormat::_32ARGB) => {}
+            other => {
+                self.last_error.replace(Some(format!(
+                    "The guest's screen uses a pixel format Vireo cannot show ({other:?})."
+                )));
+                return;
+            }
+        }
+        self.has_primary.set(true);
+        self.set_state(SessionState::Connected);
+        self.emit(SessionEvent::Resized {
+            width: p.width() as u32,
+            height: p.height() as u32,
+        });
+        if let Some(m) = self.main.borrow().as_ref() {
+            self.emit(SessionEvent::PointerMode {
+                absolute: m.mouse_mode() == MOUSE_MODE_CLIENT,
+            });
+        }
+    }
+}
+
+fn live(w: &Weak<Inner>, gen: u64) -> Option<Rc<Inner>> {
+    w.upgrade()
+        .filter(|i| i.generation.get() == gen && !i.closed.get())
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// spice's button ids: left 1, middle 2, right 3, wheel up 4, down 5.
+fn spice_button(bit: u8) -> i32 {
+    match bit {
+        Buttons::LEFT => 1,
+        Buttons::MIDDLE => 2,
+        Buttons::RIGHT => 3,
+        _ => 0,
+    }
+}
+
+impl SpiceSession {
+    /// Sends button presses/releases for the bits that changed since the last call.
+    fn buttons_changed(&self, inputs: &spice::InputsChannel, before: Buttons, now: Buttons) {
+        for bit in [Buttons::LEFT, Buttons::MIDDLE, Buttons::RIGHT] {
+            let (was, is) = (before.0 & bit != 0, now.0 & bit != 0);
+            if was != is {
+                if is {
+                    inputs.button_press(spice_button(bit), now.0 as i32);
+                } else {
+                    inputs.button_release(spice_button(bit), now.0 as i32);
+                }
+            }
+        }
+    }
+}
+
+impl Session for SpiceSession {
+    fn protocol(&self) -> Protocol {
+        Protocol::Spice
+    }
+
+    fn state(&self) -> SessionState {
+        self.0.state.borrow().clone()
+    }
+
+    fn with_frame(&self, f: &mut dyn FnMut(FrameView<'_>)) {
+        if !self.0.has_primary.get() {
+            return;
+        }
+        let Some(display) = self.0.display.borrow().clone() else { return };
+        let Some(p) = display.primary(0) else { return };
+        if p.width() == 0 || p.height() == 0 || p.stride() < p.width() * 4 {
+            return;
+        }
+        f(FrameView {
+            data: p.data(),
+            width: p.width() as u32,
+            height: p.height() as u32,
+            stride: p.stride(),
+        });
+    }
+
+    fn key(&self, qnum: u16, _keysym: u32, down: bool) {
+        if let Some(i) = self.0.inputs.borrow().as_ref() {
+            // spice takes PC/XT scancodes with 0xE0-prefixed keys as 0x100 | code.
+            let code = if qnum & 0x80 != 0 && qnum > 0x80 {
+                0x100 | (qnum as u32 & 0x7f)
+            } else {
+                qnum as u32
+            };
+            if down {
+                i.key_press(code);
+            } else {
+                i.key_release(code);
+            }
+        }
+    }
+
+    fn pointer_at(&self, x: u32, y: u32, buttons: Buttons) {
+        if let Some(i) = self.0.inputs.borrow().as_ref() {
+            let before = self.0.buttons.replace(buttons);
+            i.position(x as i32, y as i32, 0, buttons.0 as i32);
+            self.buttons_changed(i, before, buttons);
+        }
+    }
+
+    fn pointer_by(&self, dx: i32, dy: i32, buttons: Buttons) {
+        if let Some(i) = self.0.inputs.borrow().as_ref() {
+            let before = self.0.buttons.replace(buttons);
+            if dx != 0 || dy != 0 {
+                i.motion(dx, dy, buttons.0 as i32);
+            }
+            self.buttons_changed(i, before, buttons);
+        }
+    }
+
+    fn scroll(&self, up: bool, x: u32, y: u32, buttons: Buttons) {
+        if let Some(i) = self.0.inputs.borrow().as_ref() {
+            if self.is_absolute() {
+                i.position(x as i32, y as i32, 0, buttons.0 as i32);
+            }
+            let b = if up { 4 } else { 5 };
+            i.button_press(b, buttons.0 as i32);
+            i.button_release(b, buttons.0 as i32);
+        }
+    }
+
+    fn is_absolute(&self) -> bool {
+        self.0
+            .main
+            .borrow()
+            .as_ref()
+            .is_some_and(|m| m.mouse_mode() == MOUSE_MODE_CLIENT)
+    }
+
+    fn set_password(&self, password: Secret) {
+        self.0.password.replace(Some(password));
+        self.connect();
+    }
+
+    fn request_size(&self, width: u32, height: u32) -> bool {
+        let Some(main) = self.0.main.borrow().clone() else { return false };
+        if !main.is_agent_connected() {
+            return false;
+        }
+        main.update_display_enabled(0, true, false);
+        main.update_display(0, 0, 0, width as i32, height as i32, true);
+        true
+    }
+
+    fn connect(&self) {
+        let inner = self.0.clone();
+        inner.closed.set(false);
+        inner.generation.set(inner.generation.get() + 1);
+        inner.teardown();
+        inner.set_state(SessionState::Connecting);
+        let weak = Rc::downgrade(&inner);
+        inner.source.open(Box::new(move |res| {
+            let Some(inner) = weak.upgrade() else { return };
+            if inner.closed.get() {
+                return;
+            }
+            match res {
+                Ok((Protocol::Spice, fd)) => inner.start(fd),
+                Ok((other, _)) => inner.set_state(SessionState::Disconnected(format!(
+                    "The guest's display changed to {}; reopen the console.",
+                    other.name()
+                ))),
+                Err(GraphicsError::NoDisplay(_)) => inner.set_state(SessionState::NoDisplay(
+                    GraphicsError::NoDisplay(None).to_string(),
+                )),
+                Err(e) => inner.set_state(SessionState::Disconnected(capitalise(&e.to_string()))),
+            }
+        }));
+    }
+
+    fn start_with(&self, fd: OwnedFd) {
+        self.0.closed.set(false);
+        self.0.start(fd);
+    }
+
+    fn close(&self) {
+        self.0.closed.set(true);
+        self.0.generation.set(self.0.generation.get() + 1);
+        self.0.teardown();
+    }
+}
+
+impl Drop for SpiceSession {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
