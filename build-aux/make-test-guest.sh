@@ -11,6 +11,11 @@
 # The guest prints a marker line, then a coloured "tick N" line every second on tty0 and ttyS0,
 # so console tests see a changing screen; the ACPI power button powers it off (virsh shutdown);
 # the kernel argument vireo.flood=1 scrolls coloured lines on tty0 without pause (stress load).
+# Input from the consoles (PS/2 keyboard and mouse, USB tablet) is logged on ttyS0, one line
+# per event: "input key 30 1", "input btn 272 0" (evdev code; 1 down, 0 up, 2 repeat), motion
+# at most every 0.1 s per device as "input rel DX DY", "input wheel N" or "input abs X Y", and
+# each device once as 'input device event2 "NAME"'. Ctrl+Alt+Del does not reboot: it prints
+# "ctrl-alt-del received".
 #
 # Domain type: KVM only where KVM really boots this guest (some hosts advertise KVM that cannot,
 # e.g. kvm_pvm), found by booting the kernel once under KVM; else TCG (type='qemu').
@@ -49,10 +54,14 @@ build_guest() {
   fi
   deb=${debs[0]}
   # Extract only what the guest uses: the kernel image and a handful of modules.
+  # Input: atkbd and i8042 are built in; psmouse for the PS/2 mouse; the USB stack and HID
+  # for the USB tablet (absolute pointer).
   local mods=(virtio virtio_ring virtio_pci virtio_pci_legacy_dev virtio_pci_modern_dev
-    virtio_balloon virtio_blk virtio_net net_failover failover evdev button)
+    virtio_balloon virtio_blk virtio_net net_failover failover evdev button psmouse
+    usb_common usbcore xhci_hcd xhci_pci hid usbhid hid_generic)
   local patterns=('./boot/vmlinuz-*')
-  for m in "${mods[@]}"; do patterns+=("*/$m.ko"); done
+  # module file names mix - and _ (xhci-pci.ko, virtio_pci.ko); modprobe takes either
+  for m in "${mods[@]}"; do patterns+=("*/${m//_/[-_]}.ko"); done
   dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$work" --wildcards "${patterns[@]}"
   kver=$(ls "$work/lib/modules")
   cp "$work/boot/vmlinuz-$kver" "$OUT/vmlinuz"
@@ -89,7 +98,62 @@ mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
 say() { echo "$*" >/dev/ttyS0 2>/dev/null; echo "$*" >/dev/tty0 2>/dev/null; }
 say "@MARKER@ (busybox on $(uname -r))"
-for m in virtio_pci virtio_net virtio_blk virtio_balloon evdev button; do modprobe $m 2>/dev/null; done
+# Ctrl+Alt+Del: the kernel signals PID 1 (SIGINT) instead of rebooting.
+echo 0 >/proc/sys/kernel/ctrl-alt-del
+trap 'say "ctrl-alt-del received"' INT
+for m in virtio_pci virtio_net virtio_blk virtio_balloon evdev button psmouse; do modprobe $m 2>/dev/null; done
+
+# Input events, one line each on ttyS0: "input key CODE VALUE" and "input btn CODE VALUE" (evdev
+# code, VALUE 1 down, 0 up, 2 repeat); pointer motion at most every 0.1 s per device, summed:
+# "input rel DX DY", "input wheel N", or the latest position: "input abs X Y".
+input_motion() {
+  [ $rel = 1 ] && echo "input rel $dx $dy" >/dev/ttyS0
+  [ $wheel != 0 ] && echo "input wheel $wheel" >/dev/ttyS0
+  [ $abs = 1 ] && echo "input abs $ax $ay" >/dev/ttyS0
+  moved=$((rel | abs)) rel=0 abs=0 dx=0 dy=0 wheel=0
+}
+input_reader() { # eventN
+  ax=0 ay=0 rel=0 abs=0 dx=0 dy=0 wheel=0
+  exec 3<"/dev/input/$1" || exit
+  # open before saying so: a test may send input as soon as it reads this line
+  echo "input device $1 \"$(cat /sys/class/input/"$1"/device/name)\"" >/dev/ttyS0
+  while :; do
+    # one read() returns whole events (24 bytes: timeval, u16 type, u16 code, s32 value)
+    # shellcheck disable=SC2046 # the numbers are meant to be split
+    set -- $(dd bs=1536 count=1 <&3 2>/dev/null | od -An -v -w24 -tu2)
+    [ $# -ge 12 ] || exit # device gone
+    while [ $# -ge 12 ]; do
+      t=$9 c=${10} v=$((${11} + ${12} * 65536))
+      [ "${12}" -ge 32768 ] && v=$((v - 4294967296))
+      shift 12
+      case $t in
+        1) input_motion
+          if [ "$c" -ge 256 ] && [ "$c" -lt 352 ]; then k=btn; else k=key; fi
+          echo "input $k $c $v" >/dev/ttyS0 ;;
+        2) case $c in 0) dx=$((dx + v)) rel=1 ;; 1) dy=$((dy + v)) rel=1 ;; 8) wheel=$((wheel + v)) ;; esac ;;
+        3) case $c in 0) ax=$v abs=1 ;; 1) ay=$v abs=1 ;; esac ;;
+      esac
+    done
+    input_motion
+    [ $moved = 1 ] && sleep 0.1
+  done
+}
+# The USB tablet's event device appears seconds later: keep looking for new devices.
+(
+  for m in xhci_pci usbhid hid_generic; do modprobe $m 2>/dev/null; done
+  seen='' n=0
+  while :; do
+    for s in /sys/class/input/event*; do
+      e=${s##*/}
+      case " $seen " in *" $e "*) continue ;; esac
+      [ -c "/dev/input/$e" ] || continue
+      seen="$seen $e"
+      input_reader "$e" &
+    done
+    n=$((n + 1))
+    if [ $n -lt 20 ]; then sleep 0.5; else sleep 2; fi
+  done
+) &
 ip link set lo up
 if ip link show eth0 >/dev/null 2>&1; then
   ip link set eth0 up
@@ -248,6 +312,9 @@ write_domain() { # name graphics video
     $interface
     <serial type='pty'><target port='0'/></serial>
     <console type='pty'><target type='serial' port='0'/></console>
+    <!-- absolute pointer: VNC and SPICE clients' pointer lands where it is drawn -->
+    <controller type='usb' model='qemu-xhci'/>
+    <input type='tablet' bus='usb'/>
     <graphics type='$graphics' autoport='yes' listen='127.0.0.1'>
       <listen type='address' address='127.0.0.1'/>
     </graphics>
