@@ -13,6 +13,8 @@ pub struct Options {
     pub show_performance: Option<String>,
     /// `--show-domain-editor NAME`: open that guest's details (Overview) page.
     pub show_editor: Option<String>,
+    /// `--show-domain-console NAME`: open that guest's Console page.
+    pub show_console: Option<String>,
 }
 
 pub const USAGE: &str = "Usage: vireo [OPTION…]
@@ -26,6 +28,8 @@ Options:
                       Open the Performance page of the guest NAME
       --show-domain-editor NAME
                       Open the details window of the guest NAME
+      --show-domain-console NAME
+                      Open the console of the guest NAME
   -h, --help          Show this help
       --version       Show the version
 ";
@@ -47,13 +51,18 @@ where
             }
         } else if let Some(v) = a.strip_prefix("--connect=") {
             Some(v.to_string())
-        } else if a == "--show-domain-performance" || a == "--show-domain-editor" {
+        } else if a == "--show-domain-performance"
+            || a == "--show-domain-editor"
+            || a == "--show-domain-console"
+        {
             let name = match it.next() {
                 Some(v) if !v.as_ref().is_empty() => v.as_ref().to_string(),
                 _ => return Err(format!("{a} needs a guest name")),
             };
             if a == "--show-domain-editor" {
                 o.show_editor = Some(name);
+            } else if a == "--show-domain-console" {
+                o.show_console = Some(name);
             } else {
                 o.show_performance = Some(name);
             }
@@ -128,6 +137,13 @@ mod tests {
                 .as_deref(),
             Some("vm2")
         );
+    }
+
+    #[test]
+    fn show_console() {
+        let o = parse(["--connect", "qemu:///system", "--show-domain-console", "vm1"]).unwrap();
+        assert_eq!(o.show_console.as_deref(), Some("vm1"));
+        assert!(parse(["--show-domain-console"]).is_err());
     }
 
     #[test]

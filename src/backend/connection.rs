@@ -21,6 +21,7 @@ use super::auth::{self, AuthRequest};
 use super::domain::{self, Action, DomainInfo};
 use super::error::{BackendError, ErrorKind};
 use super::events::{self, CloseReason, DomainEvent};
+use super::graphics::{self, GraphicsError, GraphicsSocket};
 use super::reconnect::Backoff;
 use super::stats::{self as rawstats, DomainStats, HostStats, StatsGroups, StatsScope};
 use crate::runtime::Sink;
@@ -60,6 +61,37 @@ pub enum Command {
         title: String,
         description: String,
     },
+    /// Open a socket to a running domain's graphical display (the console asks once per
+    /// session, SPICE once per channel); the answer goes to `reply`, not to the sink.
+    OpenGraphics {
+        uuid: String,
+        reply: Reply<Result<GraphicsSocket, GraphicsError>>,
+    },
+}
+
+/// Where a command's answer goes when it is for one caller only (called on the worker).
+pub struct Reply<T>(Sink<T>);
+
+impl<T> Reply<T> {
+    pub fn new(f: impl Fn(T) + Send + Sync + 'static) -> Self {
+        Reply(std::sync::Arc::new(f))
+    }
+
+    pub fn send(&self, value: T) {
+        (self.0)(value)
+    }
+}
+
+impl<T> Clone for Reply<T> {
+    fn clone(&self) -> Self {
+        Reply(self.0.clone())
+    }
+}
+
+impl<T> std::fmt::Debug for Reply<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Reply")
+    }
 }
 
 /// What an edit was.
@@ -359,6 +391,29 @@ impl Worker {
                         edit: Edit::Rename,
                         result,
                     });
+                }
+                Ok(Command::OpenGraphics { uuid, reply }) => {
+                    let host = super::uri::ConnectionUri::parse(&self.uri)
+                        .ok()
+                        .and_then(|u| u.host);
+                    let result = match &live {
+                        Some(l) => domain::lookup(&l.conn, &uuid)
+                            .map_err(GraphicsError::from)
+                            .and_then(|d| graphics::open(&d, host.as_deref())),
+                        None => Err(GraphicsError::Failed(BackendError::new(
+                            ErrorKind::ConnectionLost,
+                            "not connected",
+                        ))),
+                    };
+                    if let Err(GraphicsError::Failed(e)) = &result {
+                        if e.kind == ErrorKind::ConnectionLost && live.is_some() {
+                            let msg = e.message.clone();
+                            reply.send(result);
+                            self.lose(&mut live, &mut retry, msg);
+                            continue;
+                        }
+                    }
+                    reply.send(result);
                 }
                 Ok(Command::SetText {
                     uuid,

@@ -26,7 +26,7 @@ use std::collections::HashMap;
 use std::sync::mpsc::Sender;
 use std::sync::Once;
 
-pub use connection::{BackendEvent, Command, ConnId, ConnState, Edit, StatsSchedule};
+pub use connection::{BackendEvent, Command, ConnId, ConnState, Edit, Reply, StatsSchedule};
 pub use domain::{Action, DomainInfo, DomainState};
 pub use error::{BackendError, ErrorKind};
 pub use reconnect::Backoff;

@@ -4,6 +4,7 @@
 //! expects, and the Send Key combinations).
 
 pub mod keymap;
+pub mod recorder;
 pub mod session;
 pub mod spice;
 pub mod vnc;

@@ -8,7 +8,9 @@
 //! `win.open-domain(s)` opens a guest's details window.
 //! Connections: `win.add-connection`, `win.connect-conn(u)`, `win.disconnect-conn(u)`,
 //! `win.remove-conn(u)` (connection id). Others: `win.refresh`, `win.search`, `win.column-ID` (stateful), `win.show-error(u)`,
-//! `app.connect(s)`, `app.about`, `app.quit`.
+//! `app.connect(s)`, `app.about`, `app.quit`; `app.console-send-key((ss))` (guest name,
+//! combination id such as `ctrl-alt-del`) and `app.console-screenshot((ss))` (guest name,
+//! PNG path) act on that guest's open console.
 //! GtkApplication exports all of them on the session bus, which is how the UI tests drive
 //! the real app.
 
@@ -182,6 +184,30 @@ pub fn install(win: &adw::ApplicationWindow, sender: &ComponentSender<App>) {
         dialog.present();
     });
     app.add_action(&about);
+
+    // Console automation (scripts, the UI tests): by guest name, on its open console page.
+    let send_key = gio::SimpleAction::new("console-send-key", Some(glib::VariantTy::new("(ss)").expect("type")));
+    send_key.connect_activate(|_, p| {
+        if let Some((name, combo)) = p.and_then(|p| p.get::<(String, String)>()) {
+            match super::console::page::page_of(&name) {
+                Some(page) => page.send_key(&combo),
+                None => log::warn!("console-send-key: no console open for {name}"),
+            }
+        }
+    });
+    app.add_action(&send_key);
+    let shot = gio::SimpleAction::new("console-screenshot", Some(glib::VariantTy::new("(ss)").expect("type")));
+    shot.connect_activate(|_, p| {
+        if let Some((name, path)) = p.and_then(|p| p.get::<(String, String)>()) {
+            match super::console::page::page_of(&name) {
+                Some(page) => {
+                    page.screenshot_to(std::path::Path::new(&path));
+                }
+                None => log::warn!("console-screenshot: no console open for {name}"),
+            }
+        }
+    });
+    app.add_action(&shot);
 
     app.set_accels_for_action("app.quit", &["<Control>q"]);
     app.set_accels_for_action("app.preferences", &["<Control>comma"]);

@@ -19,6 +19,7 @@ pub mod auth_dialog;
 pub mod bench;
 pub mod conn_object;
 pub mod connect_dialog;
+pub mod console;
 pub mod details;
 pub mod dialogs;
 pub mod domain_list;

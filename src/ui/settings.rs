@@ -136,6 +136,21 @@ pub fn stats_metrics() -> [bool; 4] {
     }
 }
 
+/// How the console fits the guest's screen: `fit`, `never` or `fullscreen`.
+pub fn console_scaling() -> String {
+    settings()
+        .map(|s| s.string("console-scaling").to_string())
+        .unwrap_or_else(|| "fit".into())
+}
+
+pub fn set_console_scaling(id: &str) {
+    if let Some(s) = settings() {
+        if let Err(e) = s.set_string("console-scaling", id) {
+            log::warn!("cannot save console-scaling: {e}");
+        }
+    }
+}
+
 /// The GSettings object, for binding preference widgets (None without the schema).
 pub fn handle() -> Option<gio::Settings> {
     settings()

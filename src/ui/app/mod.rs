@@ -393,7 +393,8 @@ impl Component for App {
                 .show_performance
                 .clone()
                 .map(|n| (n, "performance"))
-                .or_else(|| options.show_editor.clone().map(|n| (n, "overview"))),
+                .or_else(|| options.show_editor.clone().map(|n| (n, "overview")))
+                .or_else(|| options.show_console.clone().map(|n| (n, "console"))),
             details: Vec::new(),
             input: sender.input_sender().clone(),
         };
@@ -543,7 +544,9 @@ impl Component for App {
             }
             AppMsg::OpenDomain(uuid) => {
                 if let Some(obj) = self.list.find(&uuid) {
-                    self.open_details(root, &obj, "overview");
+                    // Like virt-manager: a running guest opens on its console.
+                    let page = if obj.state().is_active() { "console" } else { "overview" };
+                    self.open_details(root, &obj, page);
                 }
             }
             AppMsg::Send(conn, cmd) => {

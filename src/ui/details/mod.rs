@@ -64,7 +64,16 @@ pub fn present(
     let overview = overview::Overview::new(domain, input.clone());
     let perf = performance::Page::new(domain);
     let xml = xml_page::XmlPage::new(conn, uuid.clone(), input.clone());
+    let console = crate::ui::console::page::ConsolePage::new(domain, input.clone());
+    let console_bin = adw::Bin::new();
+    console_bin.set_child(Some(&console.widget));
     let stack = adw::ViewStack::new();
+    stack.add_titled_with_icon(
+        &console_bin,
+        Some("console"),
+        &gettext("Console"),
+        "computer-symbolic",
+    );
     stack.add_titled_with_icon(
         &overview.widget,
         Some("overview"),
@@ -84,6 +93,15 @@ pub fn present(
         "text-x-generic-symbolic",
     );
     stack.set_visible_child_name(page);
+    // The console connects when it is first shown, not when the window opens.
+    let cp = console.clone();
+    let on_page = move |stack: &adw::ViewStack| {
+        if stack.visible_child_name().as_deref() == Some("console") {
+            cp.shown();
+        }
+    };
+    on_page(&stack);
+    stack.connect_visible_child_name_notify(on_page);
     let switcher = adw::ViewSwitcherTitle::new();
     switcher.set_stack(Some(&stack));
     switcher.set_title(&domain.name());

@@ -169,7 +169,7 @@ impl Graph {
     pub fn color_css(i: usize) -> String {
         let (r, g, b) = COLORS[i.min(COLORS.len() - 1)];
         format!(
-            "rgb({},{},{})",
+            "#{:02x}{:02x}{:02x}",
             (r * 255.0) as u8,
             (g * 255.0) as u8,
             (b * 255.0) as u8

@@ -1,0 +1,536 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//! The console display: a widget that paints a session's framebuffer and sends it keyboard
+//! and pointer input.
+//!
+//! Painting: the frame (B, G, R, X bytes) becomes one `GdkMemoryTexture` per painted frame,
+//! built in `snapshot()` behind a dirty flag so a burst of damage costs one texture. The X
+//! byte is undefined (gvnc leaves garbage, SPICE zero), so the texture is
+//! `B8g8r8a8Premultiplied` drawn over opaque black: whatever the alpha, the result is the
+//! colour (CONSOLE-NOTES.md). GTK 4.8 cannot update part of a texture (that came in 4.16),
+//! so a frame is one copy of the framebuffer; `benches/console_frame.rs` measures it.
+//! Sizes are in device pixels: at 1:1 a guest pixel is a device pixel, also at HiDPI.
+//!
+//! Input: keys go by hardware keycode → QEMU scancode, so the guest's layout decides. A
+//! click grabs the keyboard (system shortcuts inhibited, so Alt+Tab and the like reach the
+//! guest) and, in relative mouse mode, the pointer; the release combination (Ctrl+Alt by
+//! default) lets go.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use gtk::prelude::*;
+use gtk::subclass::prelude::*;
+use gtk::glib::translate::IntoGlib;
+use gtk::{gdk, glib, graphene};
+
+use crate::console::keymap;
+use crate::console::session::{Buttons, Session};
+
+/// How the guest's screen is fitted into the widget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scaling {
+    /// Scaled to fit the widget, up or down, keeping the aspect ratio.
+    #[default]
+    Fit,
+    /// One guest pixel per device pixel; larger screens are clipped (centred).
+    Never,
+    /// 1:1 in a window, fitted in full screen.
+    FullscreenOnly,
+}
+
+impl Scaling {
+    pub fn id(self) -> &'static str {
+        match self {
+            Scaling::Fit => "fit",
+            Scaling::Never => "never",
+            Scaling::FullscreenOnly => "fullscreen",
+        }
+    }
+
+    pub fn from_id(s: &str) -> Scaling {
+        match s {
+            "never" => Scaling::Never,
+            "fullscreen" => Scaling::FullscreenOnly,
+            _ => Scaling::Fit,
+        }
+    }
+}
+
+mod imp {
+    use super::*;
+
+    #[derive(Default)]
+    pub struct ConsoleDisplay {
+        pub session: RefCell<Option<Rc<dyn Session>>>,
+        pub texture: RefCell<Option<gdk::Texture>>,
+        pub dirty: Cell<bool>,
+        pub scaling: Cell<Scaling>,
+        pub fullscreen: Cell<bool>,
+        pub grabbed: Cell<bool>,
+        pub buttons: Cell<Buttons>,
+        pub last_pos: Cell<Option<(f64, f64)>>,
+        pub ctrl: Cell<bool>,
+        pub alt: Cell<bool>,
+        /// The frame's last known size in device pixels.
+        pub frame_size: Cell<(u32, u32)>,
+        pub on_grab: RefCell<Vec<Box<dyn Fn(bool)>>>,
+        pub on_frame: RefCell<Option<Box<dyn Fn()>>>,
+        pub name: RefCell<String>,
+        /// Application shortcuts taken away while grabbed (so Ctrl+W reaches the guest).
+        pub saved_accels: RefCell<Vec<(String, Vec<glib::GString>)>>,
+    }
+
+    #[glib::object_subclass]
+    impl ObjectSubclass for ConsoleDisplay {
+        const NAME: &'static str = "VireoConsoleDisplay";
+        type Type = super::ConsoleDisplay;
+        type ParentType = gtk::Widget;
+
+        fn class_init(klass: &mut Self::Class) {
+            klass.set_css_name("vireo-console");
+            klass.set_accessible_role(gtk::AccessibleRole::Img);
+        }
+    }
+
+    impl ObjectImpl for ConsoleDisplay {
+        fn constructed(&self) {
+            self.parent_constructed();
+            let obj = self.obj();
+            obj.set_focusable(true);
+            obj.set_can_focus(true);
+            obj.set_hexpand(true);
+            obj.set_vexpand(true);
+            obj.set_overflow(gtk::Overflow::Hidden);
+            obj.setup_input();
+        }
+    }
+
+    impl WidgetImpl for ConsoleDisplay {
+        fn measure(&self, orientation: gtk::Orientation, _for_size: i32) -> (i32, i32, i32, i32) {
+            let (w, h) = self.frame_size.get();
+            let scale = self.obj().scale_factor().max(1) as u32;
+            let natural = match orientation {
+                gtk::Orientation::Horizontal => w / scale,
+                _ => h / scale,
+            };
+            let minimum = if self.scaling.get() == Scaling::Never {
+                natural as i32
+            } else {
+                64
+            };
+            (minimum.min(natural.max(64) as i32), natural.max(64) as i32, -1, -1)
+        }
+
+        fn snapshot(&self, snapshot: &gtk::Snapshot) {
+            let obj = self.obj();
+            let (w, h) = (obj.width() as f32, obj.height() as f32);
+            snapshot.append_color(&gdk::RGBA::BLACK, &graphene::Rect::new(0.0, 0.0, w, h));
+            if self.dirty.replace(false) || self.texture.borrow().is_none() {
+                let tex = self.build_texture();
+                self.texture.replace(tex);
+                if let Some(f) = self.on_frame.borrow().as_ref() {
+                    f();
+                }
+            }
+            if let Some(tex) = self.texture.borrow().as_ref() {
+                let r = obj.frame_rect();
+                snapshot.append_texture(tex, &r);
+            }
+            if obj.has_focus() && !self.grabbed.get() {
+                // A thin focus line, so keyboard users see where keys go.
+                let c = gdk::RGBA::new(0.21, 0.52, 0.89, 0.8);
+                let b = gtk::gsk::RoundedRect::from_rect(graphene::Rect::new(0.0, 0.0, w, h), 0.0);
+                snapshot.append_border(&b, &[2.0; 4], &[c, c, c, c]);
+            }
+        }
+    }
+
+    impl ConsoleDisplay {
+        pub fn build_texture(&self) -> Option<gdk::Texture> {
+            let session = self.session.borrow().clone()?;
+            let mut tex = None;
+            session.with_frame(&mut |f| {
+                let len = f.stride * (f.height as usize - 1) + f.width as usize * 4;
+                if f.data.len() < len {
+                    return;
+                }
+                let bytes = glib::Bytes::from(&f.data[..len]);
+                tex = Some(
+                    gdk::MemoryTexture::new(
+                        f.width as i32,
+                        f.height as i32,
+                        gdk::MemoryFormat::B8g8r8a8Premultiplied,
+                        &bytes,
+                        f.stride,
+                    )
+                    .upcast(),
+                );
+                self.frame_size.set((f.width, f.height));
+            });
+            tex
+        }
+    }
+}
+
+glib::wrapper! {
+    pub struct ConsoleDisplay(ObjectSubclass<imp::ConsoleDisplay>)
+        @extends gtk::Widget,
+        @implements gtk::Accessible, gtk::Buildable, gtk::ConstraintTarget;
+}
+
+impl Default for ConsoleDisplay {
+    fn default() -> Self {
+        glib::Object::new()
+    }
+}
+
+impl ConsoleDisplay {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Shows `session`'s frames and sends it input (None: black, no input).
+    pub fn set_session(&self, session: Option<Rc<dyn Session>>) {
+        self.imp().session.replace(session);
+        self.imp().texture.replace(None);
+        self.frame_changed();
+    }
+
+    pub fn session(&self) -> Option<Rc<dyn Session>> {
+        self.imp().session.borrow().clone()
+    }
+
+    /// The session's frame changed: repaint (once per frame, however many calls).
+    pub fn frame_changed(&self) {
+        self.imp().dirty.set(true);
+        self.queue_draw();
+    }
+
+    /// The guest's screen changed size.
+    pub fn resized(&self, width: u32, height: u32) {
+        self.imp().frame_size.set((width, height));
+        self.frame_changed();
+        self.queue_resize();
+    }
+
+    /// The name the accessibility tree gives the widget ("Console of NAME").
+    pub fn set_domain_name(&self, name: &str) {
+        self.imp().name.replace(name.to_string());
+        self.update_accessible();
+    }
+
+    pub fn set_scaling(&self, s: Scaling) {
+        self.imp().scaling.set(s);
+        self.queue_resize();
+        self.queue_draw();
+    }
+
+    pub fn scaling(&self) -> Scaling {
+        self.imp().scaling.get()
+    }
+
+    pub fn set_fullscreen(&self, fs: bool) {
+        self.imp().fullscreen.set(fs);
+        self.queue_draw();
+    }
+
+    pub fn is_grabbed(&self) -> bool {
+        self.imp().grabbed.get()
+    }
+
+    /// Called with the new grab state whenever it changes.
+    pub fn connect_grab_changed(&self, f: impl Fn(bool) + 'static) {
+        self.imp().on_grab.borrow_mut().push(Box::new(f));
+    }
+
+    /// Called after each texture upload (the recorder takes its frames here).
+    pub fn connect_frame_painted(&self, f: impl Fn() + 'static) {
+        self.imp().on_frame.replace(Some(Box::new(f)));
+    }
+
+    /// Where the frame is drawn, in widget coordinates.
+    fn frame_rect(&self) -> graphene::Rect {
+        let imp = self.imp();
+        let (fw, fh) = imp.frame_size.get();
+        let (w, h) = (self.width() as f32, self.height() as f32);
+        if fw == 0 || fh == 0 || w <= 0.0 || h <= 0.0 {
+            return graphene::Rect::new(0.0, 0.0, 0.0, 0.0);
+        }
+        let dev = self.scale_factor().max(1) as f32;
+        let (lw, lh) = (fw as f32 / dev, fh as f32 / dev);
+        let fit = match imp.scaling.get() {
+            Scaling::Fit => true,
+            Scaling::Never => false,
+            Scaling::FullscreenOnly => imp.fullscreen.get(),
+        };
+        let s = if fit { (w / lw).min(h / lh) } else { 1.0 };
+        let (dw, dh) = (lw * s, lh * s);
+        graphene::Rect::new(((w - dw) / 2.0).floor(), ((h - dh) / 2.0).floor(), dw, dh)
+    }
+
+    /// A widget position in guest pixels (clamped to the screen).
+    fn to_guest(&self, x: f64, y: f64) -> Option<(u32, u32)> {
+        let r = self.frame_rect();
+        let (fw, fh) = self.imp().frame_size.get();
+        if r.width() <= 0.0 || r.height() <= 0.0 {
+            return None;
+        }
+        let gx = ((x as f32 - r.x()) / r.width() * fw as f32).clamp(0.0, fw as f32 - 1.0);
+        let gy = ((y as f32 - r.y()) / r.height() * fh as f32).clamp(0.0, fh as f32 - 1.0);
+        Some((gx as u32, gy as u32))
+    }
+
+    pub fn set_grab(&self, grab: bool) {
+        let imp = self.imp();
+        if imp.grabbed.replace(grab) == grab {
+            return;
+        }
+        if let Some(toplevel) = self.root().and_then(|r| r.native()).and_then(|n| n.surface()) {
+            if let Ok(t) = toplevel.downcast::<gdk::Toplevel>() {
+                if grab {
+                    t.inhibit_system_shortcuts(None::<&gdk::Event>);
+                } else {
+                    t.restore_system_shortcuts();
+                }
+            }
+        }
+        self.hold_app_shortcuts(grab);
+        let relative = self.session().is_some_and(|s| !s.is_absolute());
+        self.set_cursor_from_name(if grab && relative { Some("none") } else { None });
+        imp.last_pos.set(None);
+        if !grab {
+            // Whatever was held goes up, so no key or button stays stuck in the guest.
+            if let Some(s) = self.session() {
+                if imp.ctrl.replace(false) {
+                    s.key(keymap::qnum::LEFT_CTRL, 0, false);
+                }
+                if imp.alt.replace(false) {
+                    s.key(keymap::qnum::LEFT_ALT, 0, false);
+                }
+            }
+        }
+        self.update_accessible();
+        self.queue_draw();
+        for f in imp.on_grab.borrow().iter() {
+            f(grab);
+        }
+    }
+
+    /// While grabbed, the application's keyboard shortcuts are suspended: they are handled
+    /// before any widget sees the key, and a guest's Ctrl+W or Ctrl+Q is the guest's.
+    fn hold_app_shortcuts(&self, grab: bool) {
+        let Some(app) = self
+            .root()
+            .and_downcast::<gtk::Window>()
+            .and_then(|w| w.application())
+        else {
+            return;
+        };
+        let saved = &self.imp().saved_accels;
+        if grab {
+            let mut held = Vec::new();
+            for name in app.list_action_descriptions() {
+                let accels = app.accels_for_action(&name);
+                if !accels.is_empty() {
+                    app.set_accels_for_action(&name, &[]);
+                    held.push((name.to_string(), accels.into_iter().collect()));
+                }
+            }
+            saved.replace(held);
+        } else {
+            for (name, accels) in saved.take() {
+                let a: Vec<&str> = accels.iter().map(|s| s.as_str()).collect();
+                app.set_accels_for_action(&name, &a);
+            }
+        }
+    }
+
+    fn update_accessible(&self) {
+        let name = self.imp().name.borrow().clone();
+        let label = gettextrs::gettext("Console of %s").replacen("%s", &name, 1);
+        let desc = if self.is_grabbed() {
+            gettextrs::gettext("Keyboard grabbed; press Ctrl+Alt to release")
+        } else {
+            gettextrs::gettext("Click to send keyboard and pointer to the guest")
+        };
+        self.update_property(&[
+            gtk::accessible::Property::Label(&label),
+            gtk::accessible::Property::Description(&desc),
+        ]);
+    }
+
+    fn setup_input(&self) {
+        let keys = gtk::EventControllerKey::new();
+        let me = self.downgrade();
+        keys.connect_key_pressed(move |_, keyval, keycode, _| {
+            let Some(me) = me.upgrade() else { return glib::Propagation::Proceed };
+            me.key(keyval, keycode, true)
+        });
+        let me = self.downgrade();
+        keys.connect_key_released(move |_, keyval, keycode, _| {
+            if let Some(me) = me.upgrade() {
+                me.key(keyval, keycode, false);
+            }
+        });
+        self.add_controller(keys);
+
+        let motion = gtk::EventControllerMotion::new();
+        let me = self.downgrade();
+        motion.connect_motion(move |_, x, y| {
+            if let Some(me) = me.upgrade() {
+                me.motion(x, y);
+            }
+        });
+        self.add_controller(motion);
+
+        let click = gtk::GestureClick::new();
+        click.set_button(0);
+        let me = self.downgrade();
+        click.connect_pressed(move |g, _, x, y| {
+            let Some(me) = me.upgrade() else { return };
+            me.grab_focus();
+            if !me.is_grabbed() {
+                me.set_grab(true);
+            }
+            me.button(g.current_button(), true, x, y);
+        });
+        let me = self.downgrade();
+        click.connect_released(move |g, _, x, y| {
+            if let Some(me) = me.upgrade() {
+                me.button(g.current_button(), false, x, y);
+            }
+        });
+        self.add_controller(click);
+
+        let scroll = gtk::EventControllerScroll::new(gtk::EventControllerScrollFlags::VERTICAL);
+        let me = self.downgrade();
+        scroll.connect_scroll(move |_, _, dy| {
+            let Some(me) = me.upgrade() else { return glib::Propagation::Proceed };
+            let (Some(s), Some((x, y))) = (me.session(), me.imp().last_pos.get()) else {
+                return glib::Propagation::Proceed;
+            };
+            if let Some((gx, gy)) = me.to_guest(x, y) {
+                s.scroll(dy < 0.0, gx, gy, me.imp().buttons.get());
+            }
+            glib::Propagation::Stop
+        });
+        self.add_controller(scroll);
+
+        let focus = gtk::EventControllerFocus::new();
+        let me = self.downgrade();
+        focus.connect_leave(move |_| {
+            if let Some(me) = me.upgrade() {
+                me.set_grab(false);
+                me.queue_draw();
+            }
+        });
+        let me = self.downgrade();
+        focus.connect_enter(move |_| {
+            if let Some(me) = me.upgrade() {
+                me.queue_draw();
+            }
+        });
+        self.add_controller(focus);
+    }
+
+    fn key(&self, keyval: gdk::Key, keycode: u32, down: bool) -> glib::Propagation {
+        let imp = self.imp();
+        let Some(s) = self.session() else { return glib::Propagation::Proceed };
+        let is_ctrl = matches!(keyval, gdk::Key::Control_L | gdk::Key::Control_R);
+        let is_alt = matches!(keyval, gdk::Key::Alt_L | gdk::Key::Alt_R | gdk::Key::Meta_L);
+        if is_ctrl {
+            imp.ctrl.set(down);
+        }
+        if is_alt {
+            imp.alt.set(down);
+        }
+        // The release combination: Ctrl+Alt pressed together while grabbed.
+        if down && self.is_grabbed() && imp.ctrl.get() && imp.alt.get() && (is_ctrl || is_alt) {
+            if let Some(q) = keymap::qnum_from_keycode(keycode) {
+                s.key(q, keyval.into_glib(), true);
+            }
+            self.set_grab(false);
+            return glib::Propagation::Stop;
+        }
+        match keymap::qnum_from_keycode(keycode) {
+            Some(q) => {
+                s.key(q, keyval.into_glib(), down);
+                glib::Propagation::Stop
+            }
+            None => glib::Propagation::Proceed,
+        }
+    }
+
+    fn motion(&self, x: f64, y: f64) {
+        let imp = self.imp();
+        let Some(s) = self.session() else { return };
+        let buttons = imp.buttons.get();
+        if s.is_absolute() {
+            if let Some((gx, gy)) = self.to_guest(x, y) {
+                s.pointer_at(gx, gy, buttons);
+            }
+        } else if self.is_grabbed() {
+            if let Some((lx, ly)) = imp.last_pos.get() {
+                let dev = self.scale_factor().max(1) as f64;
+                let (dx, dy) = (((x - lx) * dev).round() as i32, ((y - ly) * dev).round() as i32);
+                if dx != 0 || dy != 0 {
+                    s.pointer_by(dx, dy, buttons);
+                }
+            }
+        }
+        imp.last_pos.set(Some((x, y)));
+    }
+
+    fn button(&self, gdk_button: u32, down: bool, x: f64, y: f64) {
+        let imp = self.imp();
+        let Some(s) = self.session() else { return };
+        let bit = Buttons::bit_of(gdk_button);
+        if bit == 0 {
+            return;
+        }
+        let buttons = imp.buttons.get().with(bit, down);
+        imp.buttons.set(buttons);
+        if s.is_absolute() {
+            if let Some((gx, gy)) = self.to_guest(x, y) {
+                s.pointer_at(gx, gy, buttons);
+            }
+        } else {
+            s.pointer_by(0, 0, buttons);
+        }
+        imp.last_pos.set(Some((x, y)));
+    }
+
+    /// The current frame as straight RGBA with opaque alpha, for screenshots and recordings.
+    pub fn frame_rgba(&self) -> Option<(u32, u32, Vec<u8>)> {
+        let s = self.session()?;
+        let mut out = None;
+        s.with_frame(&mut |f| {
+            let mut px = Vec::with_capacity(f.width as usize * f.height as usize * 4);
+            for y in 0..f.height as usize {
+                let row = &f.data[y * f.stride..y * f.stride + f.width as usize * 4];
+                for p in row.chunks_exact(4) {
+                    px.extend_from_slice(&[p[2], p[1], p[0], 255]);
+                }
+            }
+            out = Some((f.width, f.height, px));
+        });
+        out
+    }
+
+    /// Saves the current frame, at the guest's resolution, as a PNG file.
+    pub fn save_png(&self, path: &std::path::Path) -> Result<(u32, u32), String> {
+        let (w, h, px) = self
+            .frame_rgba()
+            .ok_or_else(|| gettextrs::gettext("The console shows no picture yet."))?;
+        let bytes = glib::Bytes::from_owned(px);
+        let tex = gdk::MemoryTexture::new(
+            w as i32,
+            h as i32,
+            gdk::MemoryFormat::R8g8b8a8,
+            &bytes,
+            w as usize * 4,
+        );
+        tex.save_to_png(path).map_err(|e| e.to_string())?;
+        Ok((w, h))
+    }
+}

@@ -1,0 +1,6 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//! The console in the UI: [`display`] paints a session's frames and takes input, [`page`]
+//! is the Console page of the details window (toolbar, states, password, recording).
+
+pub mod display;
+pub mod page;

@@ -1,0 +1,697 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//! The Console page of a guest's details window: the display, a toolbar (Send Key,
+//! screenshot, recording, scaling, full screen, detach) and the states around it (not
+//! running, connecting, password, no display, disconnected).
+//!
+//! The session follows the guest: it opens when the page is first shown while the guest
+//! runs, ends with a reason when the guest stops, and reconnects when it runs again.
+//! Sockets come from the connection's worker ([`Command::OpenGraphics`]), so a slow host
+//! never blocks the window.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use adw::prelude::*;
+use gettextrs::gettext;
+use gtk::{gio, glib};
+
+use super::display::{ConsoleDisplay, Scaling};
+use crate::backend::auth::Secret;
+use crate::backend::{Action, Command, ConnId, Reply};
+use crate::console::keymap::Combo;
+use crate::console::session::{self, GraphicsSource, Session, SessionEvent, SessionState};
+use crate::ui::app::AppMsg;
+use crate::ui::domain_object::DomainObject;
+
+/// Sockets from the connection's worker thread.
+struct WorkerSource {
+    input: relm4::Sender<AppMsg>,
+    conn: ConnId,
+    uuid: String,
+}
+
+impl GraphicsSource for WorkerSource {
+    fn open(
+        &self,
+        done: Box<
+            dyn FnOnce(
+                Result<(session::Protocol, std::os::fd::OwnedFd), session::GraphicsError>,
+            ),
+        >,
+    ) {
+        let (tx, rx) = futures_channel::oneshot::channel();
+        let tx = std::sync::Mutex::new(Some(tx));
+        let reply = Reply::new(move |r| {
+            if let Some(tx) = tx.lock().ok().and_then(|mut t| t.take()) {
+                let _ = tx.send(r);
+            }
+        });
+        self.input.emit(AppMsg::Send(
+            self.conn,
+            Command::OpenGraphics {
+                uuid: self.uuid.clone(),
+                reply,
+            },
+        ));
+        glib::spawn_future_local(async move {
+            let r = match rx.await {
+                Ok(r) => r.map(|s| (s.protocol, s.fd)),
+                Err(_) => Err(session::GraphicsError::Failed(
+                    crate::backend::BackendError::new(
+                        crate::backend::ErrorKind::ConnectionLost,
+                        "the connection closed",
+                    ),
+                )),
+            };
+            done(r);
+        });
+    }
+}
+
+thread_local! {
+    /// Open console pages by guest name, for the `app.console-*` automation actions.
+    static PAGES: RefCell<Vec<(String, std::rc::Weak<ConsolePage>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The open console page of the guest called `name`, if any.
+pub fn page_of(name: &str) -> Option<Rc<ConsolePage>> {
+    PAGES.with(|p| {
+        let mut p = p.borrow_mut();
+        p.retain(|(_, w)| w.strong_count() > 0);
+        p.iter()
+            .filter(|(n, _)| n == name)
+            .find_map(|(_, w)| w.upgrade())
+    })
+}
+
+pub struct ConsolePage {
+    pub widget: gtk::Box,
+    display: ConsoleDisplay,
+    stack: gtk::Stack,
+    status: adw::StatusPage,
+    status_button: gtk::Button,
+    auth: adw::StatusPage,
+    password: gtk::PasswordEntry,
+    grab_hint: gtk::Label,
+    slot: RefCell<Option<session::SessionSlot>>,
+    domain: DomainObject,
+    input: relm4::Sender<AppMsg>,
+    /// The page was shown at least once (sessions open lazily).
+    wanted: Cell<bool>,
+    /// The status button starts the guest (true) or reconnects (false).
+    button_starts: Cell<bool>,
+    retries: Cell<u32>,
+    recorder: RefCell<Option<crate::console::recorder::Recorder>>,
+    record_button: gtk::ToggleButton,
+    toasts: adw::ToastOverlay,
+}
+
+impl ConsolePage {
+    pub fn new(domain: &DomainObject, input: relm4::Sender<AppMsg>) -> Rc<ConsolePage> {
+        let display = ConsoleDisplay::new();
+        display.set_domain_name(&domain.name());
+        let scroller = gtk::ScrolledWindow::new();
+        scroller.set_child(Some(&display));
+        scroller.set_policy(gtk::PolicyType::Automatic, gtk::PolicyType::Automatic);
+
+        let status = adw::StatusPage::new();
+        status.set_icon_name(Some("computer-symbolic"));
+        let status_button = gtk::Button::new();
+        status_button.add_css_class("pill");
+        status_button.add_css_class("suggested-action");
+        status_button.set_halign(gtk::Align::Center);
+        status.set_child(Some(&status_button));
+
+        let auth = adw::StatusPage::new();
+        auth.set_icon_name(Some("dialog-password-symbolic"));
+        auth.set_title(&gettext("Password Required"));
+        let password = gtk::PasswordEntry::new();
+        password.set_show_peek_icon(true);
+        password.update_property(&[gtk::accessible::Property::Label(&gettext("Console password"))]);
+        let connect = gtk::Button::with_mnemonic(&gettext("_Connect"));
+        connect.update_property(&[gtk::accessible::Property::Label(&gettext("Connect"))]);
+        connect.add_css_class("suggested-action");
+        connect.add_css_class("pill");
+        let abox = gtk::Box::new(gtk::Orientation::Vertical, 12);
+        abox.set_halign(gtk::Align::Center);
+        password.set_width_request(260);
+        abox.append(&password);
+        abox.append(&connect);
+        auth.set_child(Some(&abox));
+
+        let stack = gtk::Stack::new();
+        stack.set_transition_type(gtk::StackTransitionType::Crossfade);
+        stack.add_named(&scroller, Some("display"));
+        stack.add_named(&status, Some("status"));
+        stack.add_named(&auth, Some("auth"));
+        stack.set_vexpand(true);
+
+        // Toolbar: Send Key, screenshot, record | grab hint | scaling, full screen, detach.
+        let bar = gtk::Box::new(gtk::Orientation::Horizontal, 6);
+        bar.add_css_class("toolbar");
+        let keys_menu = gio::Menu::new();
+        for c in Combo::all() {
+            keys_menu.append(
+                Some(&c.label()),
+                Some(&format!("console.send-key::{}", c.id())),
+            );
+        }
+        let send_key = gtk::MenuButton::builder()
+            .icon_name("input-keyboard-symbolic")
+            .menu_model(&keys_menu)
+            .tooltip_text(gettext("Send Key"))
+            .build();
+        send_key.update_property(&[gtk::accessible::Property::Label(&gettext("Send Key"))]);
+        let shot = icon_button("camera-photo-symbolic", &gettext("Take Screenshot"), "console.screenshot");
+        let record_button = gtk::ToggleButton::new();
+        record_button.set_icon_name("media-record-symbolic");
+        record_button.set_tooltip_text(Some(&gettext("Record the Console")));
+        record_button.update_property(&[gtk::accessible::Property::Label(&gettext("Record the Console"))]);
+        let grab_hint = gtk::Label::new(Some(&gettext("Press Ctrl+Alt to release the keyboard")));
+        grab_hint.add_css_class("dim-label");
+        grab_hint.set_hexpand(true);
+        grab_hint.set_visible(false);
+        let spacer = gtk::Box::new(gtk::Orientation::Horizontal, 0);
+        spacer.set_hexpand(true);
+        let scale_menu = gio::Menu::new();
+        scale_menu.append(Some(&gettext("Scale to Window")), Some("console.scaling::fit"));
+        scale_menu.append(Some(&gettext("Never Scale")), Some("console.scaling::never"));
+        scale_menu.append(
+            Some(&gettext("Scale Only in Full Screen")),
+            Some("console.scaling::fullscreen"),
+        );
+        let view_section = gio::Menu::new();
+        view_section.append(Some(&gettext("Resize Guest to Window")), Some("console.resize-guest"));
+        scale_menu.append_section(None, &view_section);
+        let scaling = gtk::MenuButton::builder()
+            .icon_name("zoom-fit-best-symbolic")
+            .menu_model(&scale_menu)
+            .tooltip_text(gettext("Scaling"))
+            .build();
+        scaling.update_property(&[gtk::accessible::Property::Label(&gettext("Scaling"))]);
+        let fullscreen = icon_button("view-fullscreen-symbolic", &gettext("Full Screen"), "console.fullscreen");
+        let detach = icon_button("window-new-symbolic", &gettext("Open in a Separate Window"), "console.detach");
+        bar.append(&send_key);
+        bar.append(&shot);
+        bar.append(&record_button);
+        bar.append(&grab_hint);
+        bar.append(&spacer);
+        bar.append(&scaling);
+        bar.append(&fullscreen);
+        bar.append(&detach);
+
+        let toasts = adw::ToastOverlay::new();
+        toasts.set_child(Some(&stack));
+        let widget = gtk::Box::new(gtk::Orientation::Vertical, 0);
+        widget.append(&bar);
+        widget.append(&toasts);
+
+        let page = Rc::new(ConsolePage {
+            widget,
+            display,
+            stack,
+            status,
+            status_button,
+            auth,
+            password,
+            grab_hint,
+            slot: RefCell::new(None),
+            domain: domain.clone(),
+            input,
+            wanted: Cell::new(false),
+            button_starts: Cell::new(false),
+            retries: Cell::new(0),
+            recorder: RefCell::new(None),
+            record_button,
+            toasts,
+        });
+        page.wire(&connect);
+        PAGES.with(|p| p.borrow_mut().push((domain.name(), Rc::downgrade(&page))));
+        page.show_state_for_domain();
+        page
+    }
+
+    fn wire(self: &Rc<Self>, connect: &gtk::Button) {
+        let group = gio::SimpleActionGroup::new();
+        let weak = Rc::downgrade(self);
+        let a = gio::SimpleAction::new("send-key", Some(glib::VariantTy::STRING));
+        a.connect_activate(move |_, p| {
+            if let (Some(me), Some(id)) = (weak.upgrade(), p.and_then(|p| p.str())) {
+                me.send_key(id);
+            }
+        });
+        group.add_action(&a);
+        let weak = Rc::downgrade(self);
+        let a = gio::SimpleAction::new("screenshot", None);
+        a.connect_activate(move |_, _| {
+            if let Some(me) = weak.upgrade() {
+                me.choose_screenshot_file();
+            }
+        });
+        group.add_action(&a);
+        let weak = Rc::downgrade(self);
+        let a = gio::SimpleAction::new_stateful(
+            "scaling",
+            Some(glib::VariantTy::STRING),
+            &crate::ui::settings::console_scaling().to_variant(),
+        );
+        self.display
+            .set_scaling(Scaling::from_id(&crate::ui::settings::console_scaling()));
+        a.connect_activate(move |a, p| {
+            let (Some(me), Some(id)) = (weak.upgrade(), p.and_then(|p| p.str())) else { return };
+            a.set_state(&id.to_variant());
+            me.display.set_scaling(Scaling::from_id(id));
+            crate::ui::settings::set_console_scaling(id);
+        });
+        group.add_action(&a);
+        let weak = Rc::downgrade(self);
+        let a = gio::SimpleAction::new_stateful("resize-guest", None, &false.to_variant());
+        a.connect_activate(move |a, _| {
+            let on = !a.state().and_then(|s| s.get::<bool>()).unwrap_or(false);
+            a.set_state(&on.to_variant());
+            if let Some(me) = weak.upgrade() {
+                if on {
+                    me.resize_guest_to_window();
+                }
+            }
+        });
+        group.add_action(&a);
+        let weak = Rc::downgrade(self);
+        let a = gio::SimpleAction::new("fullscreen", None);
+        a.connect_activate(move |_, _| {
+            if let Some(me) = weak.upgrade() {
+                me.toggle_fullscreen();
+            }
+        });
+        group.add_action(&a);
+        let weak = Rc::downgrade(self);
+        let a = gio::SimpleAction::new("detach", None);
+        a.connect_activate(move |_, _| {
+            if let Some(me) = weak.upgrade() {
+                me.detach();
+            }
+        });
+        group.add_action(&a);
+        self.widget.insert_action_group("console", Some(&group));
+
+        let weak = Rc::downgrade(self);
+        self.record_button.connect_toggled(move |b| {
+            if let Some(me) = weak.upgrade() {
+                me.toggle_recording(b.is_active());
+            }
+        });
+
+        let weak = Rc::downgrade(self);
+        self.display.connect_grab_changed(move |grabbed| {
+            if let Some(me) = weak.upgrade() {
+                me.grab_hint.set_visible(grabbed);
+            }
+        });
+        let weak = Rc::downgrade(self);
+        self.display.connect_frame_painted(move || {
+            if let Some(me) = weak.upgrade() {
+                me.record_frame();
+            }
+        });
+
+        let weak = Rc::downgrade(self);
+        let submit = move || {
+            let Some(me) = weak.upgrade() else { return };
+            let pw = me.password.text().to_string();
+            me.password.set_text("");
+            if let Some(s) = me.session() {
+                s.set_password(Secret::new(pw));
+            } else {
+                me.open_session(Some(Secret::new(pw)));
+            }
+        };
+        let s2 = submit.clone();
+        connect.connect_clicked(move |_| s2());
+        self.password.connect_activate(move |_| submit());
+
+        let weak = Rc::downgrade(self);
+        self.status_button.connect_clicked(move |_| {
+            let Some(me) = weak.upgrade() else { return };
+            if me.button_starts.get() {
+                me.input.emit(AppMsg::Act {
+                    uuid: me.domain.uuid(),
+                    action: Action::Start,
+                });
+            } else {
+                me.reconnect();
+            }
+        });
+
+        // The guest's state drives the session.
+        let weak = Rc::downgrade(self);
+        self.domain.connect_notify_local(Some("state"), move |_, _| {
+            if let Some(me) = weak.upgrade() {
+                me.domain_state_changed();
+            }
+        });
+        let weak = Rc::downgrade(self);
+        self.domain.connect_notify_local(Some("name"), move |d, _| {
+            if let Some(me) = weak.upgrade() {
+                me.display.set_domain_name(&d.name());
+                let name = d.name();
+                PAGES.with(|p| {
+                    for (n, w) in p.borrow_mut().iter_mut() {
+                        if w.as_ptr() == Rc::as_ptr(&me) {
+                            *n = name.clone();
+                        }
+                    }
+                });
+            }
+        });
+    }
+
+    pub fn session(&self) -> Option<Rc<dyn Session>> {
+        self.slot.borrow().as_ref().and_then(|s| s.get())
+    }
+
+    pub fn display(&self) -> &ConsoleDisplay {
+        &self.display
+    }
+
+    /// The page became visible: open the session if the guest runs.
+    pub fn shown(self: &Rc<Self>) {
+        if !self.wanted.replace(true) {
+            self.domain_state_changed();
+        }
+        self.display.grab_focus();
+    }
+
+    fn domain_state_changed(self: &Rc<Self>) {
+        if !self.wanted.get() {
+            self.show_state_for_domain();
+            return;
+        }
+        if self.domain.state().is_active() {
+            let connected_or_trying = self
+                .session()
+                .is_some_and(|s| matches!(s.state(), SessionState::Connected | SessionState::Connecting));
+            if self.slot.borrow().is_none() {
+                self.open_session(None);
+            } else if !connected_or_trying {
+                self.reconnect();
+            }
+        } else {
+            self.show_state_for_domain();
+        }
+    }
+
+    fn show_state_for_domain(&self) {
+        if !self.domain.state().is_active() {
+            self.show_status(
+                &gettext("Not Running"),
+                &gettext("The console shows the virtual machine's screen while it runs."),
+                Some((&gettext("_Start"), true)),
+            );
+        } else if !self.wanted.get() {
+            self.show_status(&gettext("Connecting…"), "", None);
+        }
+    }
+
+    fn show_status(&self, title: &str, description: &str, button: Option<(&str, bool)>) {
+        self.status.set_title(title);
+        self.status.set_description(Some(description).filter(|d| !d.is_empty()));
+        match button {
+            Some((label, starts)) => {
+                self.status_button.set_label(label);
+                self.status_button.set_use_underline(true);
+                self.status_button
+                    .update_property(&[gtk::accessible::Property::Label(&label.replace('_', ""))]);
+                self.button_starts.set(starts);
+                self.status_button.set_visible(true);
+            }
+            None => self.status_button.set_visible(false),
+        }
+        self.stack.set_visible_child_name("status");
+    }
+
+    fn open_session(self: &Rc<Self>, password: Option<Secret>) {
+        let source: Rc<dyn GraphicsSource> = Rc::new(WorkerSource {
+            input: self.input.clone(),
+            conn: self.domain.conn_id(),
+            uuid: self.domain.uuid(),
+        });
+        let weak = Rc::downgrade(self);
+        let listener: session::Listener = Rc::new(move |ev| {
+            if let Some(me) = weak.upgrade() {
+                me.on_session_event(ev);
+            }
+        });
+        let slot = session::open(source, listener, password);
+        self.slot.replace(Some(slot));
+    }
+
+    fn reconnect(self: &Rc<Self>) {
+        match self.session() {
+            Some(s) => s.connect(),
+            None => self.open_session(None),
+        }
+    }
+
+    fn on_session_event(self: &Rc<Self>, ev: &SessionEvent) {
+        match ev {
+            SessionEvent::State(st) => self.session_state(st),
+            SessionEvent::Resized { width, height } => {
+                self.display.resized(*width, *height);
+            }
+            SessionEvent::Damage { .. } => self.display.frame_changed(),
+            SessionEvent::PointerMode { .. } => {}
+            SessionEvent::Bell => self.display.error_bell(),
+        }
+    }
+
+    fn session_state(self: &Rc<Self>, st: &SessionState) {
+        match st {
+            SessionState::Connecting => self.show_status(&gettext("Connecting…"), "", None),
+            SessionState::Connected => {
+                self.retries.set(0);
+                self.display.set_session(self.session());
+                self.stack.set_visible_child_name("display");
+                self.display.grab_focus();
+            }
+            SessionState::AuthNeeded { refused, message } => {
+                self.auth.set_description(Some(&if *refused {
+                    gettext("The password was refused. Try again.")
+                } else {
+                    gettext("The console of this virtual machine is protected by a password.")
+                }));
+                self.auth.set_tooltip_text(Some(message));
+                self.stack.set_visible_child_name("auth");
+                self.password.grab_focus();
+            }
+            SessionState::NoDisplay(_) => self.show_status(
+                &gettext("No Graphical Console"),
+                &gettext("This virtual machine has no VNC or SPICE display."),
+                None,
+            ),
+            SessionState::Disconnected(reason) => {
+                self.display.set_session(None);
+                self.display.set_grab(false);
+                if self.record_button.is_active() {
+                    self.record_button.set_active(false);
+                }
+                if !self.domain.state().is_active() {
+                    self.show_state_for_domain();
+                    return;
+                }
+                // The guest still runs (a reboot, a hiccup): retry a few times.
+                let n = self.retries.get();
+                if n < 3 {
+                    self.retries.set(n + 1);
+                    let weak = Rc::downgrade(self);
+                    glib::timeout_add_local_once(std::time::Duration::from_millis(700 << n), move || {
+                        if let Some(me) = weak.upgrade() {
+                            if me.domain.state().is_active() {
+                                me.reconnect();
+                            }
+                        }
+                    });
+                }
+                self.show_status(&gettext("Disconnected"), reason, Some((&gettext("_Reconnect"), false)));
+            }
+        }
+    }
+
+    pub fn send_key(&self, id: &str) {
+        let (Some(s), Some(codes)) = (self.session(), Combo::from_id(id).and_then(|c| c.scancodes())) else {
+            return;
+        };
+        session::send_combo(&*s, &codes);
+    }
+
+    fn choose_screenshot_file(self: &Rc<Self>) {
+        let Some(win) = self.widget.root().and_downcast::<gtk::Window>() else { return };
+        let name = format!(
+            "{}-{}.png",
+            self.domain.name(),
+            glib::DateTime::now_local()
+                .and_then(|d| d.format("%Y-%m-%d-%H%M%S"))
+                .map(|s| s.to_string())
+                .unwrap_or_default()
+        );
+        let chooser = gtk::FileChooserNative::new(
+            Some(&gettext("Save Screenshot")),
+            Some(&win),
+            gtk::FileChooserAction::Save,
+            Some(&gettext("_Save")),
+            Some(&gettext("_Cancel")),
+        );
+        chooser.set_current_name(&name);
+        if let Some(dir) = glib::user_special_dir(glib::UserDirectory::Pictures) {
+            let _ = chooser.set_current_folder(Some(&gio::File::for_path(dir)));
+        }
+        let weak = Rc::downgrade(self);
+        chooser.connect_response(move |c, resp| {
+            if resp == gtk::ResponseType::Accept {
+                if let (Some(me), Some(path)) = (weak.upgrade(), c.file().and_then(|f| f.path())) {
+                    me.screenshot_to(&path);
+                }
+            }
+        });
+        chooser.show();
+        // Keep the native dialog alive until it answers.
+        unsafe { self.widget.set_data("vireo-chooser", chooser) };
+    }
+
+    /// Saves the guest's screen (at its own resolution) to `path`; says how it went.
+    pub fn screenshot_to(&self, path: &std::path::Path) -> bool {
+        match self.display.save_png(path) {
+            Ok(_) => {
+                self.toast(&gettext("Screenshot saved to %s").replacen("%s", &path.display().to_string(), 1));
+                true
+            }
+            Err(e) => {
+                self.toast(&gettext("Could not save the screenshot: %s").replacen("%s", &e, 1));
+                false
+            }
+        }
+    }
+
+    fn toast(&self, text: &str) {
+        self.toasts.add_toast(adw::Toast::new(text));
+    }
+
+    fn toggle_fullscreen(&self) {
+        let Some(win) = self.widget.root().and_downcast::<gtk::Window>() else { return };
+        let fs = !win.is_fullscreen();
+        win.set_fullscreened(fs);
+        self.display.set_fullscreen(fs);
+    }
+
+    fn resize_guest_to_window(&self) {
+        let Some(s) = self.session() else { return };
+        let dev = self.display.scale_factor().max(1) as u32;
+        let (w, h) = (self.display.width().max(0) as u32 * dev, self.display.height().max(0) as u32 * dev);
+        if w >= 320 && h >= 200 && !s.request_size(w, h) {
+            self.toast(&gettext("This guest cannot change its screen size from here."));
+        }
+    }
+
+    /// Moves the page into a window of its own; closing that window brings it back.
+    fn detach(self: &Rc<Self>) {
+        let Some(parent) = self.widget.parent() else { return };
+        let Some(bin) = parent.downcast_ref::<adw::Bin>().cloned() else { return };
+        let win = adw::Window::builder()
+            .title(self.domain.name())
+            .default_width(self.display.width().max(640) + 24)
+            .default_height(self.display.height().max(400) + 80)
+            .build();
+        if let Some(app) = bin.root().and_downcast::<gtk::Window>().and_then(|w| w.application()) {
+            win.set_application(Some(&app));
+        }
+        bin.set_child(None::<&gtk::Widget>);
+        let content = gtk::Box::new(gtk::Orientation::Vertical, 0);
+        content.append(&adw::HeaderBar::new());
+        content.append(&self.widget);
+        win.set_content(Some(&content));
+        let placeholder = adw::StatusPage::builder()
+            .icon_name("window-new-symbolic")
+            .title(gettext("Console in a Separate Window"))
+            .build();
+        bin.set_child(Some(&placeholder));
+        let (weak, bin2) = (Rc::downgrade(self), bin.downgrade());
+        win.connect_close_request(move |w| {
+            if let (Some(me), Some(bin)) = (weak.upgrade(), bin2.upgrade()) {
+                if let Some(c) = w.content().and_downcast::<gtk::Box>() {
+                    c.remove(&me.widget);
+                }
+                bin.set_child(Some(&me.widget));
+            }
+            glib::Propagation::Proceed
+        });
+        win.present();
+        self.display.grab_focus();
+    }
+
+    fn toggle_recording(&self, on: bool) {
+        if !on {
+            if let Some(r) = self.recorder.take() {
+                match r.finish() {
+                    Ok(info) => self.toast(
+                        &gettext("Recording saved to %s").replacen("%s", &info.path.display().to_string(), 1),
+                    ),
+                    Err(e) => self.toast(&gettext("The recording failed: %s").replacen("%s", &e.to_string(), 1)),
+                }
+            }
+            return;
+        }
+        let Some((w, h, _)) = self.display.frame_rgba() else {
+            self.record_button.set_active(false);
+            self.toast(&gettext("The console shows no picture yet."));
+            return;
+        };
+        let dir = glib::user_special_dir(glib::UserDirectory::Videos).unwrap_or_else(glib::home_dir);
+        let stamp = glib::DateTime::now_local()
+            .and_then(|d| d.format("%Y-%m-%d-%H%M%S"))
+            .map(|s| s.to_string())
+            .unwrap_or_default();
+        let path = dir.join(format!("{}-{stamp}.webm", self.domain.name()));
+        match crate::console::recorder::Recorder::start(&path, w, h) {
+            Ok(r) => {
+                self.recorder.replace(Some(r));
+                self.record_frame();
+            }
+            Err(e) => {
+                self.record_button.set_active(false);
+                self.toast(&gettext("Cannot record: %s").replacen("%s", &e.to_string(), 1));
+            }
+        }
+    }
+
+    fn record_frame(&self) {
+        let mut rec = self.recorder.borrow_mut();
+        let Some(r) = rec.as_mut() else { return };
+        let Some(s) = self.session() else { return };
+        let mut err = None;
+        s.with_frame(&mut |f| {
+            if let Err(e) = r.push_frame(f.data, f.stride, f.width, f.height) {
+                err = Some(e.to_string());
+            }
+        });
+        if let Some(e) = err {
+            drop(rec);
+            self.toast(&gettext("The recording failed: %s").replacen("%s", &e, 1));
+            self.record_button.set_active(false);
+        }
+    }
+}
+
+impl Drop for ConsolePage {
+    fn drop(&mut self) {
+        if let Some(s) = self.session() {
+            s.close();
+        }
+    }
+}
+
+fn icon_button(icon: &str, label: &str, action: &str) -> gtk::Button {
+    let b = gtk::Button::from_icon_name(icon);
+    b.set_tooltip_text(Some(label));
+    b.update_property(&[gtk::accessible::Property::Label(label)]);
+    b.set_action_name(Some(action));
+    b
+}
