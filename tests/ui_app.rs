@@ -105,6 +105,10 @@ fn main_window_under_xvfb() {
         .env_remove("WAYLAND_DISPLAY")
         .env("NO_AT_BRIDGE", "0")
         .env_remove("DBUS_SESSION_BUS_ADDRESS");
+    // VIREO_UI_ONLY=a,b runs only those scenarios (while working on them).
+    if let Some(only) = std::env::var_os("VIREO_UI_ONLY") {
+        cmd.arg("--only").arg(only);
+    }
     // The qemu:///system scenario restarts libvirtd: only where the system tests run.
     if common::system::available("main_window_under_xvfb (system scenario)") {
         cmd.arg("--system");

@@ -28,6 +28,7 @@ import xml.etree.ElementTree as ET
 
 from harness import *  # noqa: F401,F403 (the shared vocabulary of the scenarios)
 import harness
+import console
 import details
 import guest_list
 
@@ -161,9 +162,9 @@ def main():
     time.sleep(1)
     scenarios = [testsuite, bad_input, fallback] + guest_list.SCENARIOS + details.SCENARIOS + ([system] if opts.system else [])
     if opts.system:
-        scenarios += guest_list.SYSTEM_SCENARIOS + details.SYSTEM_SCENARIOS
+        scenarios += guest_list.SYSTEM_SCENARIOS + details.SYSTEM_SCENARIOS + console.SYSTEM_SCENARIOS
     for s in scenarios:
-        if opts.only and s.__name__ != opts.only:
+        if opts.only and s.__name__ not in opts.only.split(","):
             continue
         log("==", s.__name__)
         s(opts)

@@ -1,0 +1,160 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The console page against the real test guest (TCG) on qemu:///system, once over VNC and
+once over SPICE: the widget's frame is lit and changes, real X key presses and a click on
+the widget reach the guest (it logs its input events to a serial log file), Send Key
+Ctrl+Alt+Del reaches it, the widget's screenshot equals `virsh screenshot`, and a killed
+guest is shown as not running, then reconnects when started again."""
+
+import os
+import re
+import subprocess
+import time
+
+from harness import App, check, click, find, log, screenshot, virsh, wait, xdo, OBJ
+
+GUEST_DIR = os.environ.get("VIREO_TEST_GUEST_DIR", "/var/lib/libvirt/images/vireo-test-guest")
+
+
+def define_guest(name, template, artifacts):
+    """A guest of our own from the template: own disk, serial port logged to a file."""
+    with open(os.path.join(GUEST_DIR, template)) as f:
+        xml = f.read()
+    disk = os.path.join(GUEST_DIR, name + ".qcow2")
+    logdir = os.path.join(GUEST_DIR, "logs")
+    os.makedirs(logdir, exist_ok=True)
+    serial = os.path.join(logdir, name + ".serial.log")
+    for p in (disk, serial):
+        if os.path.exists(p):
+            os.remove(p)
+    subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", disk, "64M"], check=True)
+    xml = re.sub(r"<name>[^<]*</name>", f"<name>{name}</name>", xml, count=1)
+    xml = re.sub(r"\s*<uuid>[^<]*</uuid>", "", xml, count=1)
+    xml = re.sub(r"<source file='[^']*\.qcow2'/>", f"<source file='{disk}'/>", xml, count=1)
+    xml = xml.replace("<serial type='pty'>", f"<serial type='pty'><log file='{serial}' append='off'/>", 1)
+    path = os.path.join(artifacts, name + ".xml")
+    with open(path, "w") as f:
+        f.write(xml)
+    virsh("destroy", name)
+    virsh("undefine", name)
+    virsh("define", path)
+    return serial
+
+
+def serial_has(path, needle):
+    try:
+        with open(path, errors="replace") as f:
+            return needle in f.read()
+    except OSError:
+        return False
+
+
+def mean_brightness(png):
+    r = subprocess.run(["convert", png, "-colorspace", "gray", "-format", "%[fx:mean]", "info:"],
+                       capture_output=True, text=True)
+    try:
+        return float(r.stdout.strip())
+    except ValueError:
+        return -1.0
+
+
+def rmse(a, b):
+    """Normalised RMSE between two images, the second scaled to the first's size."""
+    scaled = b + ".scaled.png"
+    size = subprocess.run(["identify", "-format", "%wx%h", a], capture_output=True, text=True).stdout.strip()
+    subprocess.run(["convert", b, "-resize", size + "!", scaled], check=False)
+    r = subprocess.run(["compare", "-metric", "RMSE", a, scaled, "null:"], capture_output=True, text=True)
+    m = re.search(r"\(([0-9.e-]+)\)", r.stderr)
+    return float(m.group(1)) if m else 1.0
+
+
+def shot(app, name, path):
+    if os.path.exists(path):
+        os.remove(path)
+    app.action(OBJ, "console-screenshot", f"<('{name}', '{path}')>")
+    return wait(lambda: os.path.exists(path) and os.path.getsize(path) > 0 and path, 10, "screenshot file")
+
+
+def console_scenario(opts, protocol):
+    name = f"vireo-ui-console-{protocol}"
+    serial = define_guest(name, f"vireo-test-{protocol}.xml", opts.artifacts)
+    art = lambda f: os.path.join(opts.artifacts, f"console-{protocol}-{f}")
+    try:
+        app = App(opts.app, ["--connect", "qemu:///system", "--show-domain-console", name])
+        # Shut off: the console says so and offers Start.
+        check(wait(lambda: find("label", "Not Running"), 20, "not running") is not None,
+              f"{protocol}: a shut-off guest's console says it is not running")
+        frame = find("frame", name)
+        start = find("push button", "Start*", frame) if frame else None
+        if check(start is not None, f"{protocol}: the console offers Start"):
+            click(start)
+        check(wait(lambda: serial_has(serial, "=== vireo test guest ==="), 120, "guest boot") is not None,
+              f"{protocol}: the guest boots")
+        widget = wait(lambda: find("image", f"Console of {name}"), 60, "console widget")
+        if not check(widget is not None, f"{protocol}: the console widget is exposed as 'Console of {name}'"):
+            screenshot(art("missing.png"))
+            app.quit()
+            return
+        # Pixels: lit, and changing as the guest prints a line every second.
+        first = wait(lambda: (p := shot(app, name, art("frame1.png"))) and mean_brightness(p) > 0.02 and p,
+                     60, "lit frame")
+        check(first is not None, f"{protocol}: the widget's frame shows the guest's coloured lines")
+        time.sleep(2.5)
+        second = shot(app, name, art("frame2.png"))
+        check(first is not None and second is not None and rmse(first, second) > 0.001,
+              f"{protocol}: the frame changes over time")
+        # The widget's screenshot equals what libvirt's screendump shows (up to scaling);
+        # a new tick line may land between two shots, so one of a few tries must agree.
+        best = 1.0
+        for i in range(4):
+            ours = shot(app, name, art("ours.png"))
+            ppm = art("virsh.ppm")
+            subprocess.run(["virsh", "-c", "qemu:///system", "screenshot", name, ppm], capture_output=True)
+            if ours and os.path.exists(ppm):
+                best = min(best, rmse(ours, ppm))
+            if best < 0.02:
+                break
+            time.sleep(0.3)
+        check(best < 0.02, f"{protocol}: the widget's screenshot equals virsh screenshot (RMSE {best:.4f})")
+        screenshot(art("window.png"))
+        # Real input: a click on the widget (also grabs the keyboard), then typed keys.
+        click(widget)
+        check(wait(lambda: serial_has(serial, "input btn 272 1") and serial_has(serial, "input btn 272 0"), 30,
+                   "click logged") is not None, f"{protocol}: a click on the widget reaches the guest")
+        check(wait(lambda: "Ctrl+Alt" in (find("image", f"Console of {name}").description or ""), 5, "grab")
+              is not None, f"{protocol}: the grab state reaches the accessibility tree")
+        xdo("type", "--delay", 60, "ab")
+        xdo("key", "Return")
+        check(wait(lambda: all(serial_has(serial, f"input key {c} 1") for c in (30, 48, 28)), 30, "keys logged")
+              is not None, f"{protocol}: keys typed into the widget reach the guest as scancodes")
+        # Ctrl+Alt releases the grab, and is not a Ctrl+Alt+Del.
+        xdo("key", "ctrl+alt")
+        check(wait(lambda: "Click" in (find("image", f"Console of {name}").description or ""), 5, "released")
+              is not None, f"{protocol}: Ctrl+Alt releases the keyboard")
+        app.action(OBJ, "console-send-key", f"<('{name}', 'ctrl-alt-del')>")
+        check(wait(lambda: serial_has(serial, "ctrl-alt-del received"), 30, "ctrl-alt-del") is not None,
+              f"{protocol}: Send Key Ctrl+Alt+Del reaches the guest")
+        # Killed: the console says so; started again: it reconnects by itself.
+        virsh("destroy", name)
+        check(wait(lambda: find("label", "Not Running"), 20, "not running again") is not None,
+              f"{protocol}: a killed guest's console closes and says the guest is not running")
+        virsh("start", name)
+        again = wait(lambda: find("label", "Not Running") is None and (p := shot(app, name, art("again.png")))
+                     and mean_brightness(p) > 0.02 and p, 120, "reconnected")
+        check(again is not None, f"{protocol}: started again, the console reconnects and shows the guest")
+        screenshot(art("reconnected.png"))
+        app.quit()
+    finally:
+        virsh("destroy", name)
+        virsh("undefine", name)
+
+
+def console_vnc(opts):
+    console_scenario(opts, "vnc")
+
+
+def console_spice(opts):
+    console_scenario(opts, "spice")
+
+
+SCENARIOS = []
+SYSTEM_SCENARIOS = [console_vnc, console_spice]
