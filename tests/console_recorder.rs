@@ -270,6 +270,68 @@ fn a_full_disk_is_an_error_with_gstreamers_message() {
     assert!(t.elapsed() < Duration::from_secs(10));
 }
 
+/// Runs `missing_vp8enc_child` in a new process whose GStreamer sees only the core and
+/// plugins-base elements (symlinks in an empty plugin directory, a private registry).
+#[test]
+fn a_missing_plugin_names_the_element_and_its_package() {
+    gst::init().expect("gst init");
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("plugins-base-only");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("plugin dir");
+    for name in ["coreelements", "app", "videoconvertscale"] {
+        let plugin = gst::Registry::get()
+            .find_plugin(name)
+            .unwrap_or_else(|| panic!("plugin {name}"));
+        let file = plugin.filename().expect("plugin file");
+        let link = dir.join(file.file_name().expect("file name"));
+        std::os::unix::fs::symlink(&file, link).expect("symlink");
+    }
+    let out = std::process::Command::new(std::env::current_exe().expect("test binary"))
+        .args([
+            "--exact",
+            "missing_vp8enc_child",
+            "--ignored",
+            "--nocapture",
+        ])
+        .env("GST_PLUGIN_SYSTEM_PATH_1_0", &dir)
+        .env("GST_PLUGIN_PATH_1_0", &dir)
+        .env("GST_REGISTRY_1_0", dir.join("registry.bin"))
+        .env("VIREO_RECORDER_CHILD", "1")
+        .output()
+        .expect("child runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "{stdout}\n{stderr}"
+    );
+}
+
+#[test]
+#[ignore = "run by a_missing_plugin_names_the_element_and_its_package"]
+fn missing_vp8enc_child() {
+    if std::env::var_os("VIREO_RECORDER_CHILD").is_none() {
+        return; // only meaningful with the parent's plugin directory
+    }
+    let expected = RecordError::MissingElement {
+        element: "vp8enc",
+        package: "gstreamer1.0-plugins-good",
+    };
+    assert_eq!(
+        vireo::console::recorder::check_available(),
+        Err(expected.clone())
+    );
+    let path = out_file("console-missing-plugin.webm");
+    let err = Recorder::start(&path, 720, 400)
+        .err()
+        .expect("cannot record");
+    assert_eq!(err, expected);
+    assert_eq!(
+        err.to_string(),
+        "the GStreamer element “vp8enc” is missing: install the package gstreamer1.0-plugins-good"
+    );
+}
+
 /// CPU time of this process (user + system).
 fn cpu_time() -> Duration {
     // SAFETY: getrusage only writes the struct we pass.
