@@ -148,8 +148,9 @@ fn records_a_webm_that_decodes_with_the_pushed_frames() {
     assert_eq!((info.width, info.height), (720, 400));
     assert!(info.bytes > 1000, "{info:?}");
     assert_eq!(info.bytes, std::fs::metadata(&path).expect("file").len());
+    // 41 = 40 pushes + the repeat at finish; the queue may drop a few on a starved machine.
     assert!(
-        info.frames >= 38,
+        info.frames >= 33,
         "frames reaching the encoder: {}",
         info.frames
     );
@@ -162,6 +163,11 @@ fn records_a_webm_that_decodes_with_the_pushed_frames() {
 
     let frames = decode(&path);
     assert!(frames.len() >= 30, "decoded {} frames", frames.len());
+    assert_eq!(
+        frames.len() as u64,
+        info.frames,
+        "every encoded frame is in the file"
+    );
     assert!(
         frames.iter().all(|f| (f.width, f.height) == (720, 400)),
         "one size throughout"
@@ -202,6 +208,12 @@ fn records_a_webm_that_decodes_with_the_pushed_frames() {
         "no bar before the resize"
     );
 }
+
+/// `finish` waits (up to 5 s), so the UI may hand the recorder to a worker thread.
+const _: fn() = || {
+    fn send<T: Send>() {}
+    send::<Recorder>();
+};
 
 #[test]
 fn frames_too_close_together_are_skipped_and_bad_frames_refused() {

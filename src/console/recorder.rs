@@ -118,7 +118,8 @@ pub struct RecordingInfo {
 }
 
 /// A recording in progress. Dropping it without [`finish`](Recorder::finish) stops the
-/// pipeline at once and leaves a file without its index (players still play it).
+/// pipeline at once and leaves a file without its index (players still play it). It is
+/// `Send`: `finish`, which waits, can move to a worker thread.
 pub struct Recorder {
     pipeline: gst::Pipeline,
     src: gst_app::AppSrc,
@@ -354,7 +355,9 @@ impl Drop for Recorder {
 }
 
 /// Whether every element a recording needs is installed; the error names the missing one
-/// and its Debian package. Lets the UI disable Record up front.
+/// and its Debian package. Lets the UI disable Record up front. The first call (of this or
+/// [`Recorder::start`]) initialises GStreamer, which loads its plugin registry: milliseconds
+/// normally, seconds after plugins were installed; call it on a worker thread early.
 pub fn check_available() -> Result<(), RecordError> {
     init()?;
     for (element, package) in ELEMENTS {
