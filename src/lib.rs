@@ -4,7 +4,8 @@
 //! # Module map
 //!
 //! - [`cli`]: command-line options (`--connect URI`).
-//! - [`console`]: what the console sends the guest (key map, Send Key combinations), no GTK.
+//! - [`console`]: the console below the UI, no GTK: key map and Send Key combinations, and
+//!   the serial text console over libvirt's console stream.
 //! - [`config`]: application id, version and locale directory (set by meson, dev defaults).
 //! - [`model`]: the UI's data as pure functions (the guest list's row diffing), no GTK.
 //! - [`runtime`]: the one bridge between background work and the UI: named worker threads

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 //! The serial console against the real system daemon and the booted test guest, whose
 //! ttyS0 prints a `tick N` line every second: a shut-off guest's console cannot be opened
-//! (and says why); the console of the running guest delivers those lines and accepts input;
+//! (and says why); the console of the running guest delivers those lines and takes input
+//! (the guest's tty echoes it back);
 //! a second client is refused until it forces its way in, which closes the first console
 //! with "taken over"; a closed console releases the port for the next one; and destroying
 //! the guest closes the console with "guest stopped".
@@ -15,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use common::system::{self, TestGuest};
 use vireo::backend::ErrorKind;
-use vireo::console::serial::{CloseReason, OpenMode, SerialConsole, SerialEvent};
+use vireo::console::serial::{self, CloseReason, OpenMode, SerialConsole, SerialEvent};
 use vireo::runtime::channel_sink;
 
 /// Collects console output until it contains `needle`; panics with what came otherwise.
@@ -82,6 +83,7 @@ fn serial_console_of_the_real_guest() {
     eprintln!("shut-off guest: {err}");
     assert_eq!(err.kind, ErrorKind::InvalidState, "{err}");
     assert!(err.message.contains("not running"), "{err}");
+    assert!(!serial::is_busy(&err), "{err}");
 
     dom.create().expect("start the guest");
     guest.wait_serial("tick", Duration::from_secs(180));
@@ -94,7 +96,10 @@ fn serial_console_of_the_real_guest() {
         "console output: {:?}",
         text.lines().last().unwrap_or_default()
     );
+    // The guest's ttyS0 echoes input (its line discipline does, as long as some process in
+    // the guest holds the port open, which its acpid does): typed text comes back.
     first.write(b"hello from vireo\r").expect("write");
+    wait_for_text(&rx, "hello from vireo", Duration::from_secs(10));
     first.write(&[0x03]).expect("write a control byte");
     wait_for_text(&rx, "tick", Duration::from_secs(5));
 
@@ -103,6 +108,7 @@ fn serial_console_of_the_real_guest() {
     let busy = SerialConsole::open(&dom, sink2).expect_err("a second console is refused");
     eprintln!("second client: {busy}");
     assert_eq!(busy.kind, ErrorKind::InvalidState, "{busy}");
+    assert!(serial::is_busy(&busy), "{busy}");
 
     // ...until it forces its way in: the first then closes with a reason.
     let (sink2, rx2) = channel_sink();

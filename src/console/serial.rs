@@ -342,13 +342,23 @@ fn abort(stream: &Stream) {
     }
 }
 
-/// Makes an open failure say what the user can do about it; libvirt's message stays.
+/// Whether opening failed because another client holds the console, so that
+/// [`OpenMode::TakeOver`] would succeed.
+pub fn is_busy(e: &BackendError) -> bool {
+    e.kind == ErrorKind::InvalidState
+        && e.message
+            .to_ascii_lowercase()
+            .contains("active console session")
+}
+
+/// Makes an open failure's kind say what the user can do about it; libvirt's message stays.
 fn open_error(mut e: BackendError) -> BackendError {
     let m = e.message.to_ascii_lowercase();
     if m.contains("active console session") {
-        // Another client holds the console (OpenMode::TakeOver would take it).
+        // Another client holds the console (libvirt says "operation failed").
         e.kind = ErrorKind::InvalidState;
     } else if m.contains("cannot find") && m.contains("character device") {
+        // The guest has no serial console.
         e.kind = ErrorKind::Unsupported;
     }
     e
@@ -365,6 +375,7 @@ mod tests {
             "operation failed: Active console session exists for this domain",
         ));
         assert_eq!(busy.kind, ErrorKind::InvalidState);
+        assert!(is_busy(&busy));
         let none = open_error(BackendError::new(
             ErrorKind::OperationFailed,
             "internal error: cannot find character device <null>",
