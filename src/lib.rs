@@ -4,8 +4,9 @@
 //! # Module map
 //!
 //! - [`cli`]: command-line options (`--connect URI`).
-//! - [`console`]: what the console sends the guest (key map, Send Key combinations) and the
-//!   recorder (framebuffer → WebM over GStreamer), no GTK.
+//! - [`console`]: the console below the UI, no GTK: VNC and SPICE sessions, the serial text
+//!   console over libvirt's console stream, the recorder (framebuffer → WebM over
+//!   GStreamer), key map and Send Key combinations.
 //! - [`config`]: application id, version and locale directory (set by meson, dev defaults).
 //! - [`model`]: the UI's data as pure functions (the guest list's row diffing), no GTK.
 //! - [`runtime`]: the one bridge between background work and the UI: named worker threads

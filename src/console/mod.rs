@@ -6,6 +6,7 @@
 
 pub mod keymap;
 pub mod recorder;
+pub mod serial;
 pub mod session;
 pub mod spice;
 pub mod vnc;

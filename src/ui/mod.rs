@@ -3,6 +3,7 @@
 //! backend and renders its events.
 //!
 //! - [`app`]: the main window component (owns the backend).
+//! - [`console`]: the guest console views (serial terminal).
 //! - [`actions`]: GActions and the primary menu.
 //! - [`domain_list`], [`domain_object`], [`conn_object`]: the virtualised guest list.
 //! - [`window`]: the main window's widgets; [`widgets`]: drawing widgets (sparkline).
