@@ -67,6 +67,14 @@ pub enum Command {
         uuid: String,
         reply: Reply<Result<GraphicsSocket, GraphicsError>>,
     },
+    /// Open a running domain's serial console; its output goes to `events` (from the
+    /// console's own reader thread), the console itself to `reply`.
+    OpenSerial {
+        uuid: String,
+        mode: crate::console::serial::OpenMode,
+        events: Reply<crate::console::serial::SerialEvent>,
+        reply: Reply<Result<crate::console::serial::SerialConsole, BackendError>>,
+    },
 }
 
 /// Where a command's answer goes when it is for one caller only (called on the worker).
@@ -79,6 +87,10 @@ impl<T> Reply<T> {
 
     pub fn send(&self, value: T) {
         (self.0)(value)
+    }
+
+    pub fn into_sink(self) -> Sink<T> {
+        self.0
     }
 }
 
@@ -413,6 +425,18 @@ impl Worker {
                             continue;
                         }
                     }
+                    reply.send(result);
+                }
+                Ok(Command::OpenSerial {
+                    uuid,
+                    mode,
+                    events,
+                    reply,
+                }) => {
+                    let result = on_live(&live, |c| {
+                        let dom = domain::lookup(c, &uuid)?;
+                        crate::console::serial::SerialConsole::open_with(&dom, mode, events.into_sink())
+                    });
                     reply.send(result);
                 }
                 Ok(Command::SetText {

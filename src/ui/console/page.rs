@@ -39,33 +39,47 @@ impl GraphicsSource for WorkerSource {
             ),
         >,
     ) {
-        let (tx, rx) = futures_channel::oneshot::channel();
-        let tx = std::sync::Mutex::new(Some(tx));
-        let reply = Reply::new(move |r| {
-            if let Some(tx) = tx.lock().ok().and_then(|mut t| t.take()) {
-                let _ = tx.send(r);
-            }
-        });
-        self.input.emit(AppMsg::Send(
+        let uuid = self.uuid.clone();
+        ask(
+            &self.input,
             self.conn,
-            Command::OpenGraphics {
-                uuid: self.uuid.clone(),
-                reply,
+            |reply| Command::OpenGraphics { uuid, reply },
+            move |r| {
+                done(match r {
+                    Some(r) => r.map(|s| (s.protocol, s.fd)),
+                    None => Err(session::GraphicsError::Failed(lost())),
+                })
             },
-        ));
-        glib::spawn_future_local(async move {
-            let r = match rx.await {
-                Ok(r) => r.map(|s| (s.protocol, s.fd)),
-                Err(_) => Err(session::GraphicsError::Failed(
-                    crate::backend::BackendError::new(
-                        crate::backend::ErrorKind::ConnectionLost,
-                        "the connection closed",
-                    ),
-                )),
-            };
-            done(r);
-        });
+        );
     }
+}
+
+fn lost() -> crate::backend::BackendError {
+    crate::backend::BackendError::new(
+        crate::backend::ErrorKind::ConnectionLost,
+        "the connection closed",
+    )
+}
+
+/// Sends a command whose answer comes back through a [`Reply`] and runs `done` with it on
+/// this (the GTK) thread; `None` when the worker went away without answering.
+fn ask<T: Send + 'static>(
+    input: &relm4::Sender<AppMsg>,
+    conn: ConnId,
+    command: impl FnOnce(Reply<T>) -> Command,
+    done: impl FnOnce(Option<T>) + 'static,
+) {
+    let (tx, rx) = futures_channel::oneshot::channel();
+    let tx = std::sync::Mutex::new(Some(tx));
+    let reply = Reply::new(move |r| {
+        if let Some(tx) = tx.lock().ok().and_then(|mut t| t.take()) {
+            let _ = tx.send(r);
+        }
+    });
+    input.emit(AppMsg::Send(conn, command(reply)));
+    glib::spawn_future_local(async move {
+        done(rx.await.ok());
+    });
 }
 
 thread_local! {
@@ -104,6 +118,12 @@ pub struct ConsolePage {
     recorder: RefCell<Option<crate::console::recorder::Recorder>>,
     record_button: gtk::ToggleButton,
     toasts: adw::ToastOverlay,
+    /// Graphical display or serial console.
+    views: gtk::Stack,
+    serial: super::serial_view::SerialView,
+    serial_wanted: Cell<bool>,
+    /// The guest ran when last seen (a start after a stop reopens the serial console).
+    was_active: Cell<bool>,
 }
 
 impl ConsolePage {
@@ -202,9 +222,28 @@ impl ConsolePage {
 
         let toasts = adw::ToastOverlay::new();
         toasts.set_child(Some(&stack));
+        let serial = super::serial_view::SerialView::new(&domain.name());
+        let views = gtk::Stack::new();
+        views.add_named(&toasts, Some("graphical"));
+        views.add_named(serial.widget(), Some("serial"));
+        views.set_vexpand(true);
+        // Graphical | Serial, as virt-manager's View → Consoles.
+        let graphical_b = gtk::ToggleButton::with_label(&gettext("Graphical"));
+        let serial_b = gtk::ToggleButton::with_label(&gettext("Serial"));
+        serial_b.set_group(Some(&graphical_b));
+        graphical_b.set_active(true);
+        graphical_b.set_action_name(Some("console.view"));
+        graphical_b.set_action_target_value(Some(&"graphical".to_variant()));
+        serial_b.set_action_name(Some("console.view"));
+        serial_b.set_action_target_value(Some(&"serial".to_variant()));
+        let switch = gtk::Box::new(gtk::Orientation::Horizontal, 0);
+        switch.add_css_class("linked");
+        switch.append(&graphical_b);
+        switch.append(&serial_b);
+        bar.prepend(&switch);
         let widget = gtk::Box::new(gtk::Orientation::Vertical, 0);
         widget.append(&bar);
-        widget.append(&toasts);
+        widget.append(&views);
 
         let page = Rc::new(ConsolePage {
             widget,
@@ -224,6 +263,10 @@ impl ConsolePage {
             recorder: RefCell::new(None),
             record_button,
             toasts,
+            views,
+            serial,
+            serial_wanted: Cell::new(false),
+            was_active: Cell::new(domain.state().is_active()),
         });
         page.wire(&connect);
         PAGES.with(|p| p.borrow_mut().push((domain.name(), Rc::downgrade(&page))));
@@ -292,7 +335,22 @@ impl ConsolePage {
             }
         });
         group.add_action(&a);
+        let weak = Rc::downgrade(self);
+        let a = gio::SimpleAction::new_stateful("view", Some(glib::VariantTy::STRING), &"graphical".to_variant());
+        a.connect_activate(move |a, p| {
+            let (Some(me), Some(id)) = (weak.upgrade(), p.and_then(|p| p.str())) else { return };
+            a.set_state(&id.to_variant());
+            me.show_view(id);
+        });
+        group.add_action(&a);
         self.widget.insert_action_group("console", Some(&group));
+
+        let weak = Rc::downgrade(self);
+        self.serial.connect_reconnect(move |mode| {
+            if let Some(me) = weak.upgrade() {
+                me.open_serial(mode);
+            }
+        });
 
         let weak = Rc::downgrade(self);
         self.record_button.connect_toggled(move |b| {
@@ -353,6 +411,7 @@ impl ConsolePage {
         self.domain.connect_notify_local(Some("name"), move |d, _| {
             if let Some(me) = weak.upgrade() {
                 me.display.set_domain_name(&d.name());
+                me.serial.set_domain_name(&d.name());
                 let name = d.name();
                 PAGES.with(|p| {
                     for (n, w) in p.borrow_mut().iter_mut() {
@@ -382,9 +441,17 @@ impl ConsolePage {
     }
 
     fn domain_state_changed(self: &Rc<Self>) {
+        if !self.domain.state().is_active() {
+            self.was_active.set(false);
+        }
         if !self.wanted.get() {
             self.show_state_for_domain();
             return;
+        }
+        let active = self.domain.state().is_active();
+        if active && !self.was_active.replace(active) && self.serial_wanted.get() {
+            // The serial console of a guest that runs again: reopen it.
+            self.open_serial(crate::console::serial::OpenMode::IfFree);
         }
         if self.domain.state().is_active() {
             let connected_or_trying = self
@@ -514,6 +581,44 @@ impl ConsolePage {
                 self.show_status(&gettext("Disconnected"), reason, Some((&gettext("_Reconnect"), false)));
             }
         }
+    }
+
+    /// Shows the graphical display or the serial console (opened when first shown).
+    pub fn show_view(self: &Rc<Self>, id: &str) {
+        self.views.set_visible_child_name(id);
+        if id == "serial" {
+            if !self.serial_wanted.replace(true) {
+                self.open_serial(crate::console::serial::OpenMode::IfFree);
+            }
+            self.serial.terminal().grab_focus();
+        } else {
+            self.display.grab_focus();
+        }
+    }
+
+    fn open_serial(self: &Rc<Self>, mode: crate::console::serial::OpenMode) {
+        self.serial.connecting();
+        let (sink, events) = super::serial_view::event_channel();
+        let uuid = self.domain.uuid();
+        let weak = Rc::downgrade(self);
+        ask(
+            &self.input,
+            self.domain.conn_id(),
+            move |reply| Command::OpenSerial {
+                uuid,
+                mode,
+                events: Reply::new(move |ev| sink(ev)),
+                reply,
+            },
+            move |r| {
+                let Some(me) = weak.upgrade() else { return };
+                match r {
+                    Some(Ok(console)) => me.serial.attach(console, events),
+                    Some(Err(e)) => me.serial.failed(&e),
+                    None => me.serial.failed(&lost()),
+                }
+            },
+        );
     }
 
     pub fn send_key(&self, id: &str) {
@@ -685,6 +790,7 @@ impl Drop for ConsolePage {
         if let Some(s) = self.session() {
             s.close();
         }
+        self.serial.close();
     }
 }
 
