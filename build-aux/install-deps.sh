@@ -15,7 +15,7 @@ build_pkgs=(
   libgtk-4-dev libadwaita-1-dev libglib2.0-dev libglib2.0-dev-bin
   "libvirt-dev/$BPO" "libvirt0/$BPO" "libvirt-common/$BPO"
   libgvnc-1.0-dev libspice-client-glib-2.0-dev libusb-1.0-0-dev "libudev-dev/$BPO" "libudev1/$BPO"
-  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   libvte-2.91-gtk4-dev libgtksourceview-5-dev
   desktop-file-utils appstream
 )

@@ -150,26 +150,36 @@ mod imp {
             let session = self.session.borrow().clone()?;
             let mut tex = None;
             session.with_frame(&mut |f| {
-                let len = f.stride * (f.height as usize - 1) + f.width as usize * 4;
-                if f.data.len() < len {
-                    return;
+                tex = super::frame_texture(f);
+                if tex.is_some() {
+                    self.frame_size.set((f.width, f.height));
                 }
-                let bytes = glib::Bytes::from(&f.data[..len]);
-                tex = Some(
-                    gdk::MemoryTexture::new(
-                        f.width as i32,
-                        f.height as i32,
-                        gdk::MemoryFormat::B8g8r8a8Premultiplied,
-                        &bytes,
-                        f.stride,
-                    )
-                    .upcast(),
-                );
-                self.frame_size.set((f.width, f.height));
             });
             tex
         }
     }
+}
+
+/// The texture of a frame: one copy of the framebuffer into a `GdkMemoryTexture`, drawn
+/// over black (the format is premultiplied so that an undefined fourth byte cannot matter).
+/// None for an empty or inconsistent frame.
+pub fn frame_texture(f: crate::console::session::FrameView<'_>) -> Option<gdk::Texture> {
+    if f.width == 0 || f.height == 0 || f.stride < f.width as usize * 4 {
+        return None;
+    }
+    let len = f.stride * (f.height as usize - 1) + f.width as usize * 4;
+    let data = f.data.get(..len)?;
+    let bytes = glib::Bytes::from(data);
+    Some(
+        gdk::MemoryTexture::new(
+            f.width as i32,
+            f.height as i32,
+            gdk::MemoryFormat::B8g8r8a8Premultiplied,
+            &bytes,
+            f.stride,
+        )
+        .upcast(),
+    )
 }
 
 glib::wrapper! {

@@ -402,7 +402,7 @@ impl ConsolePage {
 
         // The guest's state drives the session.
         let weak = Rc::downgrade(self);
-        self.domain.connect_notify_local(Some("state"), move |_, _| {
+        self.domain.connect_notify_local(Some("state-label"), move |_, _| {
             if let Some(me) = weak.upgrade() {
                 me.domain_state_changed();
             }

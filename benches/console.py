@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Console benchmark: Vireo's console versus remote-viewer (virt-viewer) showing the same
+running test guest, one after the other in the same run, under the same Xvfb: process CPU
+(utime + stime from /proc over the measuring window, after a settle) and RSS at its end.
+Run through benches/console.sh (it builds, and starts Xvfb and a session bus)."""
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+GUEST_DIR = os.environ.get("VIREO_TEST_GUEST_DIR", "/var/lib/libvirt/images/vireo-test-guest")
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def virsh(*args, check=False):
+    r = subprocess.run(["virsh", "-c", "qemu:///system", *args], capture_output=True, text=True)
+    if check and r.returncode != 0:
+        sys.exit(f"virsh {' '.join(args)}: {r.stderr.strip()}")
+    return r.stdout.strip()
+
+
+def define(name, protocol, flood):
+    with open(os.path.join(GUEST_DIR, f"vireo-test-{protocol}.xml")) as f:
+        xml = f.read()
+    disk = os.path.join(GUEST_DIR, name + ".qcow2")
+    if os.path.exists(disk):
+        os.remove(disk)
+    subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", disk, "64M"], check=True)
+    xml = re.sub(r"<name>[^<]*</name>", f"<name>{name}</name>", xml, count=1)
+    xml = re.sub(r"\s*<uuid>[^<]*</uuid>", "", xml, count=1)
+    xml = re.sub(r"<source file='[^']*\.qcow2'/>", f"<source file='{disk}'/>", xml, count=1)
+    if flood:
+        # Direct kernel boot, to pass vireo.flood=1 (the ISO's boot line is fixed).
+        boot = (f"<kernel>{GUEST_DIR}/vmlinuz</kernel><initrd>{GUEST_DIR}/initrd.gz</initrd>"
+                "<cmdline>console=ttyS0,115200 console=tty0 vireo.flood=1</cmdline>")
+        xml = xml.replace("<boot dev='cdrom'/>", boot, 1)
+    path = f"/tmp/{name}.xml"
+    with open(path, "w") as f:
+        f.write(xml)
+    virsh("destroy", name)
+    virsh("undefine", name)
+    virsh("define", path, check=True)
+
+
+def cpu_ticks(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def rss_mib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def measure(cmd, env, settle, seconds):
+    p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(settle)
+        if p.poll() is not None:
+            return None
+        c0, t0 = cpu_ticks(p.pid), time.monotonic()
+        time.sleep(seconds)
+        c1, t1 = cpu_ticks(p.pid), time.monotonic()
+        rss = rss_mib(p.pid)
+        return 100.0 * (c1 - c0) / TICK / (t1 - t0), rss
+    finally:
+        p.terminate()
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--binary", default=os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")),
+                                                     "release/vireo"))
+    ap.add_argument("--protocol", default="vnc", choices=["vnc", "spice"])
+    ap.add_argument("--settle", type=float, default=10)
+    ap.add_argument("--seconds", type=float, default=30)
+    ap.add_argument("--loads", default="normal,flood")
+    ap.add_argument("--renderers", default="cairo,default")
+    opts = ap.parse_args()
+    report = os.fdopen(int(os.environ.get("VIREO_BENCH_REPORT_FD", "1")), "w")
+    have_rv = subprocess.run(["which", "remote-viewer"], capture_output=True).returncode == 0
+    lines = [f"# Console benchmark ({opts.protocol}, settle {opts.settle:g} s, measured {opts.seconds:g} s)", "",
+             f"Command: `{os.environ.get('VIREO_BENCH_COMMAND', 'benches/console.sh')}`", "",
+             "| load | program | renderer | CPU % (one core) | RSS MiB |", "|---|---|---|---:|---:|"]
+    name = "vireo-bench-console"
+    for load in opts.loads.split(","):
+        define(name, opts.protocol, load == "flood")
+        virsh("start", name, check=True)
+        time.sleep(20)  # boot (TCG)
+        env = dict(os.environ)
+        rows = []
+        for r in opts.renderers.split(","):
+            e = dict(env)
+            if r == "cairo":
+                e["GSK_RENDERER"] = "cairo"
+            else:
+                e.pop("GSK_RENDERER", None)
+            res = measure([opts.binary, "--connect", "qemu:///system", "--show-domain-console", name], e,
+                          opts.settle, opts.seconds)
+            rows.append(("Vireo", r, res))
+        if have_rv:
+            uri = virsh("domdisplay", name)
+            res = measure(["remote-viewer", uri], env, opts.settle, opts.seconds)
+            rows.append(("remote-viewer", "GTK 3", res))
+        for prog, r, res in rows:
+            cpu, rss = res if res else (float("nan"), float("nan"))
+            lines.append(f"| {load} | {prog} | {r} | {cpu:.1f} | {rss:.0f} |")
+        virsh("destroy", name)
+    virsh("undefine", name)
+    if not have_rv:
+        lines += ["", "remote-viewer is not installed (apt-get install virt-viewer): no comparison."]
+    text = "\n".join(lines) + "\n"
+    out = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "bench", "console.md")
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    with open(out, "w") as f:
+        f.write(text)
+    report.write(text)
+    report.flush()
+
+
+if __name__ == "__main__":
+    main()
