@@ -20,7 +20,9 @@ const H: u32 = 1080;
 const TILE: u32 = 256;
 
 fn frame() -> Vec<u8> {
-    (0..(W * H * 4) as usize).map(|i| (i * 7 % 251) as u8).collect()
+    (0..(W * H * 4) as usize)
+        .map(|i| (i * 7 % 251) as u8)
+        .collect()
 }
 
 fn view(data: &[u8]) -> FrameView<'_> {
@@ -33,7 +35,11 @@ fn view(data: &[u8]) -> FrameView<'_> {
 }
 
 /// Rebuilds the textures of the tiles that `(x, y, w, h)` touches.
-fn rebuild_tiles(data: &[u8], tiles: &mut [Option<gdk::Texture>], dmg: (u32, u32, u32, u32)) -> usize {
+fn rebuild_tiles(
+    data: &[u8],
+    tiles: &mut [Option<gdk::Texture>],
+    dmg: (u32, u32, u32, u32),
+) -> usize {
     let cols = W.div_ceil(TILE);
     let (x0, y0) = (dmg.0 / TILE, dmg.1 / TILE);
     let (x1, y1) = ((dmg.0 + dmg.2 - 1) / TILE, (dmg.1 + dmg.3 - 1) / TILE);

@@ -141,7 +141,13 @@ mod tests {
 
     #[test]
     fn show_console() {
-        let o = parse(["--connect", "qemu:///system", "--show-domain-console", "vm1"]).unwrap();
+        let o = parse([
+            "--connect",
+            "qemu:///system",
+            "--show-domain-console",
+            "vm1",
+        ])
+        .unwrap();
         assert_eq!(o.show_console.as_deref(), Some("vm1"));
         assert!(parse(["--show-domain-console"]).is_err());
     }

@@ -15,9 +15,7 @@ use std::time::{Duration, Instant};
 use common::system::{available, TestGuest, SYSTEM_URI};
 use vireo::backend::auth::Secret;
 use vireo::console::keymap;
-use vireo::console::session::{
-    self, Buttons, GraphicsSource, Session, SessionEvent, SessionState,
-};
+use vireo::console::session::{self, Buttons, GraphicsSource, Session, SessionEvent, SessionState};
 
 /// Sessions run on the default main context, which one test at a time may drive.
 static MAIN_CONTEXT: Mutex<()> = Mutex::new(());
@@ -28,7 +26,9 @@ struct Direct(virt::domain::Domain);
 impl GraphicsSource for Direct {
     fn open(
         &self,
-        done: Box<dyn FnOnce(Result<(session::Protocol, std::os::fd::OwnedFd), session::GraphicsError>)>,
+        done: Box<
+            dyn FnOnce(Result<(session::Protocol, std::os::fd::OwnedFd), session::GraphicsError>),
+        >,
     ) {
         let r = vireo::backend::graphics::open(&self.0, None).map(|s| (s.protocol, s.fd));
         glib::idle_add_local_once(move || done(r));
@@ -89,25 +89,35 @@ fn frame_summary(s: &dyn Session) -> Option<(usize, u64, u32, u32)> {
     out
 }
 
-fn start_guest(name: &str, template: &str, passwd: Option<&str>) -> (TestGuest, virt::domain::Domain) {
+fn start_guest(
+    name: &str,
+    template: &str,
+    passwd: Option<&str>,
+) -> (TestGuest, virt::domain::Domain) {
     let guest = TestGuest::define(name, template);
     let conn = virt::connect::Connect::open(Some(SYSTEM_URI)).expect("connect");
     let mut dom = conn.lookup_domain_by_name(name).expect("lookup");
     if let Some(pw) = passwd {
-        let xml = dom.xml_desc(virt::sys::VIR_DOMAIN_XML_INACTIVE).expect("xml");
+        let xml = dom
+            .xml_desc(virt::sys::VIR_DOMAIN_XML_INACTIVE)
+            .expect("xml");
         let xml = xml.replacen("<graphics ", &format!("<graphics passwd='{pw}' "), 1);
-        dom = conn.define_domain_xml(&xml).expect("redefine with password");
+        dom = conn
+            .define_domain_xml(&xml)
+            .expect("redefine with password");
     }
     dom.create().expect("start guest");
     guest.wait_serial("=== vireo test guest ===", Duration::from_secs(120));
     (guest, dom)
 }
 
-fn open_session(dom: &virt::domain::Domain, password: Option<Secret>) -> (session::SessionSlot, Rc<RefCell<Seen>>) {
+fn open_session(
+    dom: &virt::domain::Domain,
+    password: Option<Secret>,
+) -> (session::SessionSlot, Rc<RefCell<Seen>>) {
     let seen = Rc::new(RefCell::new(Seen::default()));
     let s2 = seen.clone();
     let listener: session::Listener = Rc::new(move |ev: &SessionEvent| {
-        eprintln!("session event: {ev:?}");
         let mut s = s2.borrow_mut();
         match ev {
             SessionEvent::State(st) => s.states.push(st.clone()),
@@ -124,24 +134,43 @@ fn last_state(seen: &Rc<RefCell<Seen>>) -> Option<SessionState> {
 }
 
 /// Types "ab" and Enter through the session and clicks; the guest logs each event.
+/// Waits for the guest's serial log to contain `needle`, running the main loop meanwhile
+/// (sessions write to their sockets from it).
+fn wait_serial(guest: &TestGuest, needle: &str, timeout: Duration) {
+    pump_until(&format!("{needle:?} in the serial log"), timeout, || {
+        std::fs::read_to_string(&guest.serial_log).is_ok_and(|t| t.contains(needle))
+    });
+}
+
 fn input_reaches_guest(guest: &TestGuest, s: &dyn Session) {
+    // The guest logs a device once its reader runs (USB comes up a few seconds after boot).
+    wait_serial(
+        guest,
+        "AT Translated Set 2 keyboard",
+        Duration::from_secs(60),
+    );
+    wait_serial(guest, "USB Tablet", Duration::from_secs(60));
     for key in [30u16, 48, 28] {
         // a, b, Return: evdev codes equal qnum for these
         s.key(keymap::qnum_from_evdev(key as u32).expect("qnum"), 0, true);
         s.key(keymap::qnum_from_evdev(key as u32).expect("qnum"), 0, false);
     }
-    guest.wait_serial("input key 30 1", Duration::from_secs(30));
-    guest.wait_serial("input key 48 0", Duration::from_secs(30));
-    guest.wait_serial("input key 28 0", Duration::from_secs(30));
+    wait_serial(guest, "input key 30 1", Duration::from_secs(30));
+    wait_serial(guest, "input key 48 0", Duration::from_secs(30));
+    wait_serial(guest, "input key 28 0", Duration::from_secs(30));
     // A click: absolute position in the middle, left button down and up.
-    s.pointer_at(100, 100, Buttons(Buttons::LEFT));
+    // (As a user's pointer does: it arrives, then presses and releases.)
     s.pointer_at(100, 100, Buttons(0));
-    guest.wait_serial("input btn 272 1", Duration::from_secs(30));
-    guest.wait_serial("input btn 272 0", Duration::from_secs(30));
+    pump_for(Duration::from_millis(200));
+    s.pointer_at(100, 100, Buttons(Buttons::LEFT));
+    pump_for(Duration::from_millis(200));
+    s.pointer_at(100, 100, Buttons(0));
+    wait_serial(guest, "input btn 272 1", Duration::from_secs(30));
+    wait_serial(guest, "input btn 272 0", Duration::from_secs(30));
     // Ctrl+Alt+Del as the Send Key menu sends it.
     let combo = keymap::Combo::from_id("ctrl-alt-del").and_then(|c| c.scancodes());
     session::send_combo(s, &combo.expect("combo"));
-    guest.wait_serial("ctrl-alt-del received", Duration::from_secs(30));
+    wait_serial(guest, "ctrl-alt-del received", Duration::from_secs(30));
 }
 
 fn frames_arrive_and_change(s: &dyn Session, seen: &Rc<RefCell<Seen>>) {
@@ -150,7 +179,10 @@ fn frames_arrive_and_change(s: &dyn Session, seen: &Rc<RefCell<Seen>>) {
     });
     let (lit, first, w, h) = frame_summary(s).expect("frame");
     assert!(w >= 640 && h >= 350, "guest screen is {w}×{h}");
-    assert!(lit > 500, "the guest's coloured lines show ({lit} lit pixels)");
+    assert!(
+        lit > 500,
+        "the guest's coloured lines show ({lit} lit pixels)"
+    );
     // The guest prints a new line every second: the frame must change within a few.
     pump_until("the frame to change", Duration::from_secs(20), || {
         frame_summary(s).is_some_and(|(_, hash, ..)| hash != first)
@@ -164,18 +196,28 @@ fn vnc_console_session() {
         return;
     }
     let _lock = MAIN_CONTEXT.lock().unwrap_or_else(|e| e.into_inner());
-    let (guest, dom) = start_guest("vireo-test-console-vnc", "vireo-test-vnc.xml", Some("s3cret"));
+    let (guest, dom) = start_guest(
+        "vireo-test-console-vnc",
+        "vireo-test-vnc.xml",
+        Some("s3cret"),
+    );
 
     // No password: the session asks, nothing hangs.
     let (slot, seen) = open_session(&dom, None);
     pump_until("the password request", Duration::from_secs(30), || {
-        matches!(last_state(&seen), Some(SessionState::AuthNeeded { refused: false, .. }))
+        matches!(
+            last_state(&seen),
+            Some(SessionState::AuthNeeded { refused: false, .. })
+        )
     });
     let s = slot.get().expect("session");
     // A wrong password is refused with a clear message.
     s.set_password(Secret::new("wrong"));
     pump_until("the refusal", Duration::from_secs(30), || {
-        matches!(last_state(&seen), Some(SessionState::AuthNeeded { refused: true, .. }))
+        matches!(
+            last_state(&seen),
+            Some(SessionState::AuthNeeded { refused: true, .. })
+        )
     });
     let Some(SessionState::AuthNeeded { message, .. }) = last_state(&seen) else {
         unreachable!()
@@ -200,9 +242,11 @@ fn vnc_console_session() {
     assert!(!reason.is_empty());
     // Reconnecting while it is off says so.
     s.connect();
-    pump_until("not running", Duration::from_secs(30), || {
-        matches!(last_state(&seen), Some(SessionState::Disconnected(ref r)) if r.contains("not running"))
-    });
+    pump_until(
+        "not running",
+        Duration::from_secs(30),
+        || matches!(last_state(&seen), Some(SessionState::Disconnected(ref r)) if r.contains("not running")),
+    );
     // Started again, the session reconnects (the password is remembered).
     dom.create().expect("restart");
     s.connect();

@@ -435,7 +435,11 @@ impl Worker {
                 }) => {
                     let result = on_live(&live, |c| {
                         let dom = domain::lookup(c, &uuid)?;
-                        crate::console::serial::SerialConsole::open_with(&dom, mode, events.into_sink())
+                        crate::console::serial::SerialConsole::open_with(
+                            &dom,
+                            mode,
+                            events.into_sink(),
+                        )
                     });
                     reply.send(result);
                 }

@@ -84,7 +84,10 @@ pub fn display_info(xml: &str) -> Result<DisplayInfo, GraphicsError> {
     let d = doc.document();
     let mut other = None;
     for g in all {
-        let kind = g.graphics_type(d).map(|k| k.to_string()).unwrap_or_default();
+        let kind = g
+            .graphics_type(d)
+            .map(|k| k.to_string())
+            .unwrap_or_default();
         let protocol = match kind.as_str() {
             "vnc" => Protocol::Vnc,
             "spice" => Protocol::Spice,
@@ -132,7 +135,10 @@ pub fn open(dom: &Domain, host: Option<&str>) -> Result<GraphicsSocket, Graphics
             dial(&info, host).map_err(|dial_err| {
                 GraphicsError::Failed(BackendError::new(
                     first.kind,
-                    format!("{}; dialling the display directly failed too: {dial_err}", first.message),
+                    format!(
+                        "{}; dialling the display directly failed too: {dial_err}",
+                        first.message
+                    ),
                 ))
             })
         }
@@ -178,12 +184,19 @@ mod tests {
 
     #[test]
     fn headless_guest_has_no_display() {
-        let xml = "<domain type='kvm'><name>a</name><devices><graphics type='sdl'/></devices></domain>";
-        assert_eq!(display_info(xml), Err(GraphicsError::NoDisplay(Some("sdl".into()))));
+        let xml =
+            "<domain type='kvm'><name>a</name><devices><graphics type='sdl'/></devices></domain>";
+        assert_eq!(
+            display_info(xml),
+            Err(GraphicsError::NoDisplay(Some("sdl".into())))
+        );
         let xml = "<domain type='kvm'><name>a</name><devices/></domain>";
         let e = display_info(xml).unwrap_err();
         assert_eq!(e, GraphicsError::NoDisplay(None));
-        assert_eq!(e.to_string(), "the guest has no graphical display Vireo can show");
+        assert_eq!(
+            e.to_string(),
+            "the guest has no graphical display Vireo can show"
+        );
     }
 
     #[test]

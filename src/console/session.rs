@@ -40,11 +40,21 @@ impl SessionState {
 pub enum SessionEvent {
     State(SessionState),
     /// The guest's screen has a new size (also sent once after connecting).
-    Resized { width: u32, height: u32 },
+    Resized {
+        width: u32,
+        height: u32,
+    },
     /// A rectangle of the frame changed.
-    Damage { x: u32, y: u32, width: u32, height: u32 },
+    Damage {
+        x: u32,
+        y: u32,
+        width: u32,
+        height: u32,
+    },
     /// The pointer became absolute (tablet) or relative (mouse).
-    PointerMode { absolute: bool },
+    PointerMode {
+        absolute: bool,
+    },
     /// The guest rang the bell.
     Bell,
 }
@@ -135,7 +145,11 @@ pub fn send_combo(session: &dyn Session, qnums: &[u16]) {
 
 /// Opens a session of the right protocol: asks `source` for the first socket, then builds
 /// the VNC or SPICE session on it. The session's own later reconnects use `source` again.
-pub fn open(source: Rc<dyn GraphicsSource>, listener: Listener, password: Option<Secret>) -> SessionSlot {
+pub fn open(
+    source: Rc<dyn GraphicsSource>,
+    listener: Listener,
+    password: Option<Secret>,
+) -> SessionSlot {
     let slot = SessionSlot::default();
     listener(&SessionEvent::State(SessionState::Connecting));
     let slot2 = slot.clone();
@@ -153,7 +167,9 @@ pub fn open(source: Rc<dyn GraphicsSource>, listener: Listener, password: Option
             let msg = GraphicsError::NoDisplay(None).to_string();
             listener(&SessionEvent::State(SessionState::NoDisplay(msg)));
         }
-        Err(e) => listener(&SessionEvent::State(SessionState::Disconnected(e.to_string()))),
+        Err(e) => listener(&SessionEvent::State(SessionState::Disconnected(
+            e.to_string(),
+        ))),
     }));
     slot
 }

@@ -128,12 +128,16 @@ impl Inner {
     fn wire(self: &Rc<Self>, session: &spice::Session, gen: u64) {
         let weak = Rc::downgrade(self);
         session.connect_channel_new(move |_, ch| {
-            let Some(inner) = live(&weak, gen) else { return };
+            let Some(inner) = live(&weak, gen) else {
+                return;
+            };
             inner.channel_new(ch, gen);
         });
         let weak = Rc::downgrade(self);
         session.connect_disconnected(move |_| {
-            let Some(inner) = live(&weak, gen) else { return };
+            let Some(inner) = live(&weak, gen) else {
+                return;
+            };
             inner.ended();
         });
     }
@@ -155,11 +159,15 @@ impl Inner {
         // Further channels ask for their own socket.
         let weak = Rc::downgrade(self);
         ch.connect_open_fd(move |ch, _tls| {
-            let Some(inner) = live(&weak, gen) else { return };
+            let Some(inner) = live(&weak, gen) else {
+                return;
+            };
             let ch = ch.clone();
             let weak = Rc::downgrade(&inner);
             inner.source.open(Box::new(move |res| {
-                let Some(inner) = live(&weak, gen) else { return };
+                let Some(inner) = live(&weak, gen) else {
+                    return;
+                };
                 match res {
                     Ok((_, fd)) => {
                         let raw = fd.into_raw_fd();
@@ -179,12 +187,16 @@ impl Inner {
         if let Some(main) = ch.downcast_ref::<spice::MainChannel>() {
             let weak = Rc::downgrade(self);
             main.connect_channel_event(move |_, ev| {
-                let Some(inner) = live(&weak, gen) else { return };
+                let Some(inner) = live(&weak, gen) else {
+                    return;
+                };
                 inner.main_event(ev);
             });
             let weak = Rc::downgrade(self);
             main.connect_main_mouse_update(move |m| {
-                let Some(inner) = live(&weak, gen) else { return };
+                let Some(inner) = live(&weak, gen) else {
+                    return;
+                };
                 inner.emit(SessionEvent::PointerMode {
                     absolute: m.mouse_mode() == MOUSE_MODE_CLIENT,
                 });
@@ -196,17 +208,23 @@ impl Inner {
             }
             let weak = Rc::downgrade(self);
             display.connect_display_primary_create(move |d| {
-                let Some(inner) = live(&weak, gen) else { return };
+                let Some(inner) = live(&weak, gen) else {
+                    return;
+                };
                 inner.primary_created(d);
             });
             let weak = Rc::downgrade(self);
             display.connect_display_primary_destroy(move |_| {
-                let Some(inner) = live(&weak, gen) else { return };
+                let Some(inner) = live(&weak, gen) else {
+                    return;
+                };
                 inner.has_primary.set(false);
             });
             let weak = Rc::downgrade(self);
             display.connect_display_invalidate(move |_, x, y, w, h| {
-                let Some(inner) = live(&weak, gen) else { return };
+                let Some(inner) = live(&weak, gen) else {
+                    return;
+                };
                 inner.emit(SessionEvent::Damage {
                     x: x.max(0) as u32,
                     y: y.max(0) as u32,
@@ -262,6 +280,17 @@ impl Inner {
                 ));
             }
             _ => {}
+        }
+        // A main channel that closed or failed ends the session (spice-glib only reports
+        // `disconnected` after an explicit disconnect, as virt-viewer does it).
+        if matches!(
+            ev,
+            E::Closed | E::ErrorConnect | E::ErrorTls | E::ErrorLink | E::ErrorIo
+        ) {
+            self.ended();
+            if let Some(session) = self.session.borrow().clone() {
+                glib::idle_add_local_once(move || session.disconnect());
+            }
         }
     }
 
@@ -342,7 +371,9 @@ impl Session for SpiceSession {
         if !self.0.has_primary.get() {
             return;
         }
-        let Some(display) = self.0.display.borrow().clone() else { return };
+        let Some(display) = self.0.display.borrow().clone() else {
+            return;
+        };
         let Some(p) = display.primary(0) else { return };
         if p.width() == 0 || p.height() == 0 || p.stride() < p.width() * 4 {
             return;
@@ -414,7 +445,9 @@ impl Session for SpiceSession {
     }
 
     fn request_size(&self, width: u32, height: u32) -> bool {
-        let Some(main) = self.0.main.borrow().clone() else { return false };
+        let Some(main) = self.0.main.borrow().clone() else {
+            return false;
+        };
         if !main.is_agent_connected() {
             return false;
         }

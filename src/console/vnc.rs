@@ -161,7 +161,9 @@ impl Inner {
     fn make_framebuffer(&self, conn: &gvnc::Connection) -> Result<(), String> {
         let (w, h) = (conn.width(), conn.height());
         let (Ok(w16), Ok(h16)) = (u16::try_from(w), u16::try_from(h)) else {
-            return Err(format!("the server reported an invalid screen size {w}×{h}"));
+            return Err(format!(
+                "the server reported an invalid screen size {w}×{h}"
+            ));
         };
         if w16 == 0 || h16 == 0 {
             return Err("the server reported an empty screen".into());
@@ -298,7 +300,11 @@ impl Inner {
                     continue;
                 };
                 if kind == gvnc::ConnectionCredential::Password.into_glib() {
-                    let pw = inner.password.borrow().as_ref().map(|p| p.expose().to_owned());
+                    let pw = inner
+                        .password
+                        .borrow()
+                        .as_ref()
+                        .map(|p| p.expose().to_owned());
                     match pw {
                         Some(p) => {
                             let _ = c.set_credential(kind, &p);
@@ -327,7 +333,10 @@ impl Inner {
             inner.password.replace(None);
             inner.set_state(SessionState::AuthNeeded {
                 refused: true,
-                message: format!("The password was refused ({}).", reason.trim_end_matches('.')),
+                message: format!(
+                    "The password was refused ({}).",
+                    reason.trim_end_matches('.')
+                ),
             });
         });
 
@@ -465,7 +474,11 @@ impl Session for VncSession {
 
     fn pointer_at(&self, x: u32, y: u32, buttons: Buttons) {
         self.0.with_conn(|c| {
-            let _ = c.pointer_event(buttons.0, x.min(u16::MAX as u32) as u16, y.min(u16::MAX as u32) as u16);
+            let _ = c.pointer_event(
+                buttons.0,
+                x.min(u16::MAX as u32) as u16,
+                y.min(u16::MAX as u32) as u16,
+            );
         });
     }
 
@@ -499,7 +512,10 @@ impl Session for VncSession {
         let inner = &self.0;
         if inner.waiting_password.replace(false) {
             let answered = inner.conn.borrow().as_ref().map(|c| {
-                c.set_credential(gvnc::ConnectionCredential::Password.into_glib(), password.expose())
+                c.set_credential(
+                    gvnc::ConnectionCredential::Password.into_glib(),
+                    password.expose(),
+                )
             });
             inner.password.replace(Some(password));
             if matches!(answered, Some(Ok(()))) {
@@ -541,9 +557,11 @@ impl Session for VncSession {
                     "The guest's display changed to {}; reopen the console.",
                     other.name()
                 ))),
-                Err(super::session::GraphicsError::NoDisplay(_)) => inner.set_state(
-                    SessionState::NoDisplay(super::session::GraphicsError::NoDisplay(None).to_string()),
-                ),
+                Err(super::session::GraphicsError::NoDisplay(_)) => {
+                    inner.set_state(SessionState::NoDisplay(
+                        super::session::GraphicsError::NoDisplay(None).to_string(),
+                    ))
+                }
                 Err(e) => inner.set_state(SessionState::Disconnected(capitalise(&e.to_string()))),
             }
         }));

@@ -186,7 +186,10 @@ pub fn install(win: &adw::ApplicationWindow, sender: &ComponentSender<App>) {
     app.add_action(&about);
 
     // Console automation (scripts, the UI tests): by guest name, on its open console page.
-    let send_key = gio::SimpleAction::new("console-send-key", Some(glib::VariantTy::new("(ss)").expect("type")));
+    let send_key = gio::SimpleAction::new(
+        "console-send-key",
+        Some(glib::VariantTy::new("(ss)").expect("type")),
+    );
     send_key.connect_activate(|_, p| {
         if let Some((name, combo)) = p.and_then(|p| p.get::<(String, String)>()) {
             match super::console::page::page_of(&name) {
@@ -196,7 +199,10 @@ pub fn install(win: &adw::ApplicationWindow, sender: &ComponentSender<App>) {
         }
     });
     app.add_action(&send_key);
-    let shot = gio::SimpleAction::new("console-screenshot", Some(glib::VariantTy::new("(ss)").expect("type")));
+    let shot = gio::SimpleAction::new(
+        "console-screenshot",
+        Some(glib::VariantTy::new("(ss)").expect("type")),
+    );
     shot.connect_activate(|_, p| {
         if let Some((name, path)) = p.and_then(|p| p.get::<(String, String)>()) {
             match super::console::page::page_of(&name) {

@@ -545,7 +545,11 @@ impl Component for App {
             AppMsg::OpenDomain(uuid) => {
                 if let Some(obj) = self.list.find(&uuid) {
                     // Like virt-manager: a running guest opens on its console.
-                    let page = if obj.state().is_active() { "console" } else { "overview" };
+                    let page = if obj.state().is_active() {
+                        "console"
+                    } else {
+                        "overview"
+                    };
                     self.open_details(root, &obj, page);
                 }
             }

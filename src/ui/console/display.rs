@@ -18,9 +18,9 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use gtk::glib::translate::IntoGlib;
 use gtk::prelude::*;
 use gtk::subclass::prelude::*;
-use gtk::glib::translate::IntoGlib;
 use gtk::{gdk, glib, graphene};
 
 use crate::console::keymap;
@@ -118,7 +118,12 @@ mod imp {
             } else {
                 64
             };
-            (minimum.min(natural.max(64) as i32), natural.max(64) as i32, -1, -1)
+            (
+                minimum.min(natural.max(64) as i32),
+                natural.max(64) as i32,
+                -1,
+                -1,
+            )
         }
 
         fn snapshot(&self, snapshot: &gtk::Snapshot) {
@@ -295,7 +300,11 @@ impl ConsoleDisplay {
         if imp.grabbed.replace(grab) == grab {
             return;
         }
-        if let Some(toplevel) = self.root().and_then(|r| r.native()).and_then(|n| n.surface()) {
+        if let Some(toplevel) = self
+            .root()
+            .and_then(|r| r.native())
+            .and_then(|n| n.surface())
+        {
             if let Ok(t) = toplevel.downcast::<gdk::Toplevel>() {
                 if grab {
                     t.inhibit_system_shortcuts(None::<&gdk::Event>);
@@ -373,7 +382,9 @@ impl ConsoleDisplay {
         let keys = gtk::EventControllerKey::new();
         let me = self.downgrade();
         keys.connect_key_pressed(move |_, keyval, keycode, _| {
-            let Some(me) = me.upgrade() else { return glib::Propagation::Proceed };
+            let Some(me) = me.upgrade() else {
+                return glib::Propagation::Proceed;
+            };
             me.key(keyval, keycode, true)
         });
         let me = self.downgrade();
@@ -415,7 +426,9 @@ impl ConsoleDisplay {
         let scroll = gtk::EventControllerScroll::new(gtk::EventControllerScrollFlags::VERTICAL);
         let me = self.downgrade();
         scroll.connect_scroll(move |_, _, dy| {
-            let Some(me) = me.upgrade() else { return glib::Propagation::Proceed };
+            let Some(me) = me.upgrade() else {
+                return glib::Propagation::Proceed;
+            };
             let (Some(s), Some((x, y))) = (me.session(), me.imp().last_pos.get()) else {
                 return glib::Propagation::Proceed;
             };
@@ -445,7 +458,9 @@ impl ConsoleDisplay {
 
     fn key(&self, keyval: gdk::Key, keycode: u32, down: bool) -> glib::Propagation {
         let imp = self.imp();
-        let Some(s) = self.session() else { return glib::Propagation::Proceed };
+        let Some(s) = self.session() else {
+            return glib::Propagation::Proceed;
+        };
         let is_ctrl = matches!(keyval, gdk::Key::Control_L | gdk::Key::Control_R);
         let is_alt = matches!(keyval, gdk::Key::Alt_L | gdk::Key::Alt_R | gdk::Key::Meta_L);
         if is_ctrl {
@@ -482,7 +497,10 @@ impl ConsoleDisplay {
         } else if self.is_grabbed() {
             if let Some((lx, ly)) = imp.last_pos.get() {
                 let dev = self.scale_factor().max(1) as f64;
-                let (dx, dy) = (((x - lx) * dev).round() as i32, ((y - ly) * dev).round() as i32);
+                let (dx, dy) = (
+                    ((x - lx) * dev).round() as i32,
+                    ((y - ly) * dev).round() as i32,
+                );
                 if dx != 0 || dy != 0 {
                     s.pointer_by(dx, dy, buttons);
                 }

@@ -34,9 +34,7 @@ impl GraphicsSource for WorkerSource {
     fn open(
         &self,
         done: Box<
-            dyn FnOnce(
-                Result<(session::Protocol, std::os::fd::OwnedFd), session::GraphicsError>,
-            ),
+            dyn FnOnce(Result<(session::Protocol, std::os::fd::OwnedFd), session::GraphicsError>),
         >,
     ) {
         let uuid = self.uuid.clone();
@@ -147,7 +145,9 @@ impl ConsolePage {
         auth.set_title(&gettext("Password Required"));
         let password = gtk::PasswordEntry::new();
         password.set_show_peek_icon(true);
-        password.update_property(&[gtk::accessible::Property::Label(&gettext("Console password"))]);
+        password.update_property(&[gtk::accessible::Property::Label(&gettext(
+            "Console password",
+        ))]);
         let connect = gtk::Button::with_mnemonic(&gettext("_Connect"));
         connect.update_property(&[gtk::accessible::Property::Label(&gettext("Connect"))]);
         connect.add_css_class("suggested-action");
@@ -182,11 +182,17 @@ impl ConsolePage {
             .tooltip_text(gettext("Send Key"))
             .build();
         send_key.update_property(&[gtk::accessible::Property::Label(&gettext("Send Key"))]);
-        let shot = icon_button("camera-photo-symbolic", &gettext("Take Screenshot"), "console.screenshot");
+        let shot = icon_button(
+            "camera-photo-symbolic",
+            &gettext("Take Screenshot"),
+            "console.screenshot",
+        );
         let record_button = gtk::ToggleButton::new();
         record_button.set_icon_name("media-record-symbolic");
         record_button.set_tooltip_text(Some(&gettext("Record the Console")));
-        record_button.update_property(&[gtk::accessible::Property::Label(&gettext("Record the Console"))]);
+        record_button.update_property(&[gtk::accessible::Property::Label(&gettext(
+            "Record the Console",
+        ))]);
         let grab_hint = gtk::Label::new(Some(&gettext("Press Ctrl+Alt to release the keyboard")));
         grab_hint.add_css_class("dim-label");
         grab_hint.set_hexpand(true);
@@ -194,14 +200,23 @@ impl ConsolePage {
         let spacer = gtk::Box::new(gtk::Orientation::Horizontal, 0);
         spacer.set_hexpand(true);
         let scale_menu = gio::Menu::new();
-        scale_menu.append(Some(&gettext("Scale to Window")), Some("console.scaling::fit"));
-        scale_menu.append(Some(&gettext("Never Scale")), Some("console.scaling::never"));
+        scale_menu.append(
+            Some(&gettext("Scale to Window")),
+            Some("console.scaling::fit"),
+        );
+        scale_menu.append(
+            Some(&gettext("Never Scale")),
+            Some("console.scaling::never"),
+        );
         scale_menu.append(
             Some(&gettext("Scale Only in Full Screen")),
             Some("console.scaling::fullscreen"),
         );
         let view_section = gio::Menu::new();
-        view_section.append(Some(&gettext("Resize Guest to Window")), Some("console.resize-guest"));
+        view_section.append(
+            Some(&gettext("Resize Guest to Window")),
+            Some("console.resize-guest"),
+        );
         scale_menu.append_section(None, &view_section);
         let scaling = gtk::MenuButton::builder()
             .icon_name("zoom-fit-best-symbolic")
@@ -209,8 +224,16 @@ impl ConsolePage {
             .tooltip_text(gettext("Scaling"))
             .build();
         scaling.update_property(&[gtk::accessible::Property::Label(&gettext("Scaling"))]);
-        let fullscreen = icon_button("view-fullscreen-symbolic", &gettext("Full Screen"), "console.fullscreen");
-        let detach = icon_button("window-new-symbolic", &gettext("Open in a Separate Window"), "console.detach");
+        let fullscreen = icon_button(
+            "view-fullscreen-symbolic",
+            &gettext("Full Screen"),
+            "console.fullscreen",
+        );
+        let detach = icon_button(
+            "window-new-symbolic",
+            &gettext("Open in a Separate Window"),
+            "console.detach",
+        );
         bar.append(&send_key);
         bar.append(&shot);
         bar.append(&record_button);
@@ -301,7 +324,9 @@ impl ConsolePage {
         self.display
             .set_scaling(Scaling::from_id(&crate::ui::settings::console_scaling()));
         a.connect_activate(move |a, p| {
-            let (Some(me), Some(id)) = (weak.upgrade(), p.and_then(|p| p.str())) else { return };
+            let (Some(me), Some(id)) = (weak.upgrade(), p.and_then(|p| p.str())) else {
+                return;
+            };
             a.set_state(&id.to_variant());
             me.display.set_scaling(Scaling::from_id(id));
             crate::ui::settings::set_console_scaling(id);
@@ -336,9 +361,15 @@ impl ConsolePage {
         });
         group.add_action(&a);
         let weak = Rc::downgrade(self);
-        let a = gio::SimpleAction::new_stateful("view", Some(glib::VariantTy::STRING), &"graphical".to_variant());
+        let a = gio::SimpleAction::new_stateful(
+            "view",
+            Some(glib::VariantTy::STRING),
+            &"graphical".to_variant(),
+        );
         a.connect_activate(move |a, p| {
-            let (Some(me), Some(id)) = (weak.upgrade(), p.and_then(|p| p.str())) else { return };
+            let (Some(me), Some(id)) = (weak.upgrade(), p.and_then(|p| p.str())) else {
+                return;
+            };
             a.set_state(&id.to_variant());
             me.show_view(id);
         });
@@ -402,11 +433,12 @@ impl ConsolePage {
 
         // The guest's state drives the session.
         let weak = Rc::downgrade(self);
-        self.domain.connect_notify_local(Some("state-label"), move |_, _| {
-            if let Some(me) = weak.upgrade() {
-                me.domain_state_changed();
-            }
-        });
+        self.domain
+            .connect_notify_local(Some("state-label"), move |_, _| {
+                if let Some(me) = weak.upgrade() {
+                    me.domain_state_changed();
+                }
+            });
         let weak = Rc::downgrade(self);
         self.domain.connect_notify_local(Some("name"), move |d, _| {
             if let Some(me) = weak.upgrade() {
@@ -454,9 +486,12 @@ impl ConsolePage {
             self.open_serial(crate::console::serial::OpenMode::IfFree);
         }
         if self.domain.state().is_active() {
-            let connected_or_trying = self
-                .session()
-                .is_some_and(|s| matches!(s.state(), SessionState::Connected | SessionState::Connecting));
+            let connected_or_trying = self.session().is_some_and(|s| {
+                matches!(
+                    s.state(),
+                    SessionState::Connected | SessionState::Connecting
+                )
+            });
             if self.slot.borrow().is_none() {
                 self.open_session(None);
             } else if !connected_or_trying {
@@ -481,7 +516,8 @@ impl ConsolePage {
 
     fn show_status(&self, title: &str, description: &str, button: Option<(&str, bool)>) {
         self.status.set_title(title);
-        self.status.set_description(Some(description).filter(|d| !d.is_empty()));
+        self.status
+            .set_description(Some(description).filter(|d| !d.is_empty()));
         match button {
             Some((label, starts)) => {
                 self.status_button.set_label(label);
@@ -570,15 +606,22 @@ impl ConsolePage {
                 if n < 3 {
                     self.retries.set(n + 1);
                     let weak = Rc::downgrade(self);
-                    glib::timeout_add_local_once(std::time::Duration::from_millis(700 << n), move || {
-                        if let Some(me) = weak.upgrade() {
-                            if me.domain.state().is_active() {
-                                me.reconnect();
+                    glib::timeout_add_local_once(
+                        std::time::Duration::from_millis(700 << n),
+                        move || {
+                            if let Some(me) = weak.upgrade() {
+                                if me.domain.state().is_active() {
+                                    me.reconnect();
+                                }
                             }
-                        }
-                    });
+                        },
+                    );
                 }
-                self.show_status(&gettext("Disconnected"), reason, Some((&gettext("_Reconnect"), false)));
+                self.show_status(
+                    &gettext("Disconnected"),
+                    reason,
+                    Some((&gettext("_Reconnect"), false)),
+                );
             }
         }
     }
@@ -622,14 +665,19 @@ impl ConsolePage {
     }
 
     pub fn send_key(&self, id: &str) {
-        let (Some(s), Some(codes)) = (self.session(), Combo::from_id(id).and_then(|c| c.scancodes())) else {
+        let (Some(s), Some(codes)) = (
+            self.session(),
+            Combo::from_id(id).and_then(|c| c.scancodes()),
+        ) else {
             return;
         };
         session::send_combo(&*s, &codes);
     }
 
     fn choose_screenshot_file(self: &Rc<Self>) {
-        let Some(win) = self.widget.root().and_downcast::<gtk::Window>() else { return };
+        let Some(win) = self.widget.root().and_downcast::<gtk::Window>() else {
+            return;
+        };
         let name = format!(
             "{}-{}.png",
             self.domain.name(),
@@ -666,7 +714,11 @@ impl ConsolePage {
     pub fn screenshot_to(&self, path: &std::path::Path) -> bool {
         match self.display.save_png(path) {
             Ok(_) => {
-                self.toast(&gettext("Screenshot saved to %s").replacen("%s", &path.display().to_string(), 1));
+                self.toast(&gettext("Screenshot saved to %s").replacen(
+                    "%s",
+                    &path.display().to_string(),
+                    1,
+                ));
                 true
             }
             Err(e) => {
@@ -681,7 +733,9 @@ impl ConsolePage {
     }
 
     fn toggle_fullscreen(&self) {
-        let Some(win) = self.widget.root().and_downcast::<gtk::Window>() else { return };
+        let Some(win) = self.widget.root().and_downcast::<gtk::Window>() else {
+            return;
+        };
         let fs = !win.is_fullscreen();
         win.set_fullscreened(fs);
         self.display.set_fullscreen(fs);
@@ -690,22 +744,35 @@ impl ConsolePage {
     fn resize_guest_to_window(&self) {
         let Some(s) = self.session() else { return };
         let dev = self.display.scale_factor().max(1) as u32;
-        let (w, h) = (self.display.width().max(0) as u32 * dev, self.display.height().max(0) as u32 * dev);
+        let (w, h) = (
+            self.display.width().max(0) as u32 * dev,
+            self.display.height().max(0) as u32 * dev,
+        );
         if w >= 320 && h >= 200 && !s.request_size(w, h) {
-            self.toast(&gettext("This guest cannot change its screen size from here."));
+            self.toast(&gettext(
+                "This guest cannot change its screen size from here.",
+            ));
         }
     }
 
     /// Moves the page into a window of its own; closing that window brings it back.
     fn detach(self: &Rc<Self>) {
-        let Some(parent) = self.widget.parent() else { return };
-        let Some(bin) = parent.downcast_ref::<adw::Bin>().cloned() else { return };
+        let Some(parent) = self.widget.parent() else {
+            return;
+        };
+        let Some(bin) = parent.downcast_ref::<adw::Bin>().cloned() else {
+            return;
+        };
         let win = adw::Window::builder()
             .title(self.domain.name())
             .default_width(self.display.width().max(640) + 24)
             .default_height(self.display.height().max(400) + 80)
             .build();
-        if let Some(app) = bin.root().and_downcast::<gtk::Window>().and_then(|w| w.application()) {
+        if let Some(app) = bin
+            .root()
+            .and_downcast::<gtk::Window>()
+            .and_then(|w| w.application())
+        {
             win.set_application(Some(&app));
         }
         bin.set_child(None::<&gtk::Widget>);
@@ -736,10 +803,16 @@ impl ConsolePage {
         if !on {
             if let Some(r) = self.recorder.take() {
                 match r.finish() {
-                    Ok(info) => self.toast(
-                        &gettext("Recording saved to %s").replacen("%s", &info.path.display().to_string(), 1),
-                    ),
-                    Err(e) => self.toast(&gettext("The recording failed: %s").replacen("%s", &e.to_string(), 1)),
+                    Ok(info) => self.toast(&gettext("Recording saved to %s").replacen(
+                        "%s",
+                        &info.path.display().to_string(),
+                        1,
+                    )),
+                    Err(e) => self.toast(&gettext("The recording failed: %s").replacen(
+                        "%s",
+                        &e.to_string(),
+                        1,
+                    )),
                 }
             }
             return;
@@ -749,7 +822,8 @@ impl ConsolePage {
             self.toast(&gettext("The console shows no picture yet."));
             return;
         };
-        let dir = glib::user_special_dir(glib::UserDirectory::Videos).unwrap_or_else(glib::home_dir);
+        let dir =
+            glib::user_special_dir(glib::UserDirectory::Videos).unwrap_or_else(glib::home_dir);
         let stamp = glib::DateTime::now_local()
             .and_then(|d| d.format("%Y-%m-%d-%H%M%S"))
             .map(|s| s.to_string())
