@@ -99,10 +99,13 @@ impl Buttons {
     }
 }
 
+/// What a [`GraphicsSource`] hands back: the display's protocol and a connected socket.
+pub type Opened = Result<(Protocol, OwnedFd), GraphicsError>;
+
 /// Hands out connected sockets to a guest's display, asynchronously: `done` runs later on
 /// the same main context (or at once).
 pub trait GraphicsSource {
-    fn open(&self, done: Box<dyn FnOnce(Result<(Protocol, OwnedFd), GraphicsError>)>);
+    fn open(&self, done: Box<dyn FnOnce(Opened)>);
 }
 
 /// A graphical console session (VNC or SPICE).

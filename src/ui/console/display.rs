@@ -56,6 +56,8 @@ impl Scaling {
     }
 }
 
+type GrabListener = Box<dyn Fn(bool)>;
+
 mod imp {
     use super::*;
 
@@ -73,7 +75,7 @@ mod imp {
         pub alt: Cell<bool>,
         /// The frame's last known size in device pixels.
         pub frame_size: Cell<(u32, u32)>,
-        pub on_grab: RefCell<Vec<Box<dyn Fn(bool)>>>,
+        pub on_grab: RefCell<Vec<GrabListener>>,
         pub on_frame: RefCell<Option<Box<dyn Fn()>>>,
         pub name: RefCell<String>,
         /// Application shortcuts taken away while grabbed (so Ctrl+W reaches the guest).

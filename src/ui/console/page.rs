@@ -31,12 +31,7 @@ struct WorkerSource {
 }
 
 impl GraphicsSource for WorkerSource {
-    fn open(
-        &self,
-        done: Box<
-            dyn FnOnce(Result<(session::Protocol, std::os::fd::OwnedFd), session::GraphicsError>),
-        >,
-    ) {
+    fn open(&self, done: Box<dyn FnOnce(session::Opened)>) {
         let uuid = self.uuid.clone();
         ask(
             &self.input,
