@@ -17,6 +17,8 @@ pub struct Series {
     /// Where the next point goes once the buffer is full (= the oldest point).
     head: usize,
     capacity: usize,
+    /// How many stored points are values (not gaps).
+    values: usize,
 }
 
 impl Default for Series {
@@ -33,18 +35,32 @@ impl Series {
             points: Vec::with_capacity(capacity),
             head: 0,
             capacity,
+            values: 0,
         }
     }
 
     /// Appends a point. `None`, NaN, ±∞ and values beyond `f32`'s range become a gap.
     pub fn push(&mut self, value: Option<f64>) {
         let point = value.map(|v| v as f32).filter(|v| v.is_finite());
+        if point.is_none() && self.values == 0 && self.points.len() == self.capacity {
+            // A gap into a full buffer of gaps: every slot is alike, so neither the points
+            // nor which one is oldest change. (Guests without counters — libvirt's test
+            // driver, a metric switched off — take this path on every tick.)
+            return;
+        }
+        self.values += usize::from(point.is_some());
         if self.points.len() < self.capacity {
             self.points.push(point);
         } else {
-            self.points[self.head] = point;
+            let old = std::mem::replace(&mut self.points[self.head], point);
+            self.values -= usize::from(old.is_some());
             self.head = (self.head + 1) % self.capacity;
         }
+    }
+
+    /// Whether any stored point is a value (not a gap): a series of gaps draws nothing.
+    pub fn has_values(&self) -> bool {
+        self.values > 0
     }
 
     /// Appends a gap.
@@ -96,6 +112,7 @@ impl Series {
     pub fn clear(&mut self) {
         self.points.clear();
         self.head = 0;
+        self.values = 0;
     }
 }
 
@@ -166,6 +183,33 @@ mod tests {
         s.clear();
         assert!(s.is_empty());
         assert_eq!(Series::default().capacity(), DEFAULT_CAPACITY);
+    }
+
+    #[test]
+    fn counts_values_through_wrapping_and_gaps() {
+        let mut s = Series::new(3);
+        assert!(!s.has_values());
+        for _ in 0..5 {
+            s.push_gap();
+        }
+        assert_eq!(values(&s), vec![None; 3]);
+        assert!(!s.has_values());
+        s.push(Some(1.0));
+        assert!(s.has_values());
+        assert_eq!(values(&s), vec![None, None, Some(1.0)]);
+        s.push_gap();
+        s.push_gap();
+        assert!(s.has_values());
+        assert_eq!(values(&s), vec![Some(1.0), None, None]);
+        s.push_gap(); // the value falls off
+        assert!(!s.has_values());
+        assert_eq!(values(&s), vec![None; 3]);
+        s.push_gap(); // skipped: nothing to change
+        s.push(Some(2.0));
+        s.push(Some(f64::NAN));
+        assert_eq!(values(&s), vec![None, Some(2.0), None]);
+        s.clear();
+        assert!(!s.has_values());
     }
 
     #[test]

@@ -280,8 +280,8 @@ impl App {
                 host,
                 records,
             } => {
-                super::stats_view::ingest(conn, t, host.as_ref(), &records);
-                self.stats_ticked(conn, &records, widgets);
+                let changed = super::stats_view::ingest(conn, t, host.as_ref(), &records);
+                self.stats_ticked(conn, &records, &changed, widgets);
             }
             BackendEvent::ActionFailed {
                 uuid,
