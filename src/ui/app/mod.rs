@@ -444,6 +444,8 @@ impl Component for App {
         sender: ComponentSender<Self>,
         root: &Self::Root,
     ) {
+        // A statistics tick changes nothing `render` shows (titles, banner, empty states).
+        let stats_tick = matches!(&msg, AppMsg::Backend(BackendEvent::Stats { .. }));
         match msg {
             AppMsg::Backend(ev) => self.on_backend(ev, widgets),
             AppMsg::Act { uuid, action } => match self.list.find(&uuid) {
@@ -605,6 +607,8 @@ impl Component for App {
                 }
             }
         }
-        self.render(widgets);
+        if !stats_tick {
+            self.render(widgets);
+        }
     }
 }
