@@ -127,14 +127,15 @@ impl StatsPipeline {
         let mut seen = 0;
         for (i, rec) in records.iter().enumerate() {
             // Look up by &str first: allocating the key only for new domains.
-            let h = match self.domains.get_mut(rec.uuid.as_str()) {
-                Some(h) => h,
-                None => self
-                    .domains
-                    .entry(rec.uuid.clone())
-                    .or_insert_with(|| DomainHistory::new(self.capacity)),
+            let (h, new) = match self.domains.get_mut(rec.uuid.as_str()) {
+                Some(h) => (h, false),
+                None => {
+                    let h = DomainHistory::new(self.capacity);
+                    (self.domains.entry(rec.uuid.clone()).or_insert(h), true)
+                }
             };
-            if h.update(t_seconds, rec, self.host_cpus) {
+            // A new history is news whatever it holds: views showed none before.
+            if h.update(t_seconds, rec, self.host_cpus) || new {
                 changed.push(i);
             }
             if h.seen != tick {

@@ -238,6 +238,12 @@ fn ingest_reports_only_domains_whose_views_change() {
     assert_eq!(p.ingest(6.0, None, &paused), vec![0]);
     assert_eq!(p.ingest(7.0, None, &paused), Vec::<usize>::new());
     assert_eq!(p.len(), 1);
+    // A new domain is news even when its record says nothing at all.
+    let nothing = DomainStats {
+        uuid: "n".into(),
+        ..DomainStats::default()
+    };
+    assert_eq!(p.ingest(8.0, None, &[paused[0].clone(), nothing]), vec![1]);
 
     // A guest whose counters stop (e.g. every metric switched off) changes until its last
     // value has scrolled out of the series, then no more.
