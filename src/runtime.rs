@@ -33,3 +33,56 @@ pub fn channel_sink<T: Send + 'static>() -> (Sink<T>, std::sync::mpsc::Receiver<
     });
     (sink, rx)
 }
+
+/// A sink whose destination is attached later: what is sent before [`LateSink::attach`] is
+/// kept, in order, and delivered on attach; afterwards values go straight through. (The UI
+/// starts connecting before its window exists, to overlap libvirt's start with GTK's.)
+pub struct LateSink<T> {
+    state: std::sync::Mutex<(Option<Sink<T>>, Vec<T>)>,
+}
+
+impl<T: Send + 'static> LateSink<T> {
+    pub fn new() -> Arc<Self> {
+        Arc::new(LateSink {
+            state: std::sync::Mutex::new((None, Vec::new())),
+        })
+    }
+
+    /// The sink to hand to producers.
+    pub fn sink(self: &Arc<Self>) -> Sink<T> {
+        let me = self.clone();
+        Arc::new(move |v| {
+            let mut s = me.state.lock().unwrap_or_else(|e| e.into_inner());
+            match &s.0 {
+                Some(target) => target(v),
+                None => s.1.push(v),
+            }
+        })
+    }
+
+    /// Delivers what was kept to `target`, then sends everything there.
+    pub fn attach(&self, target: Sink<T>) {
+        let mut s = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        for v in std::mem::take(&mut s.1) {
+            target(v);
+        }
+        s.0 = Some(target);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn late_sink_keeps_order_across_attach() {
+        let late = LateSink::new();
+        let sink = late.sink();
+        sink(1);
+        sink(2);
+        let (target, rx) = channel_sink();
+        late.attach(target);
+        sink(3);
+        assert_eq!(rx.try_iter().collect::<Vec<_>>(), vec![1, 2, 3]);
+    }
+}

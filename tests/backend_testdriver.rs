@@ -341,3 +341,25 @@ fn stats_ticks_arrive_on_schedule() {
         .count();
     assert_eq!(late, 0, "ticks after SetStats(None)");
 }
+
+#[test]
+fn a_preopened_connection_is_claimed_by_open_and_others_are_closed() {
+    let mut h = Harness::new();
+    h.backend.preopen("test:///default");
+    h.backend.preopen("test:///default?unclaimed");
+    h.backend.preopen("no such uri"); // refused: left for `open` to report
+    let id = h.backend.open("test:///default").expect("claimed");
+    assert_eq!(h.backend.ids().len(), 2);
+    h.backend.close_unclaimed();
+    assert_eq!(h.backend.ids(), vec![id]);
+    // The claimed worker is the one already connecting: it lists, once.
+    h.wait_for(
+        "the claimed connection's listing",
+        T,
+        |e| matches!(e, BackendEvent::Domains { conn, .. } if *conn == id),
+    );
+    assert!(h.backend.open("no such uri").is_err());
+    // A second open of the same URI is a second connection, as before.
+    let again = h.backend.open("test:///default").expect("opened");
+    assert_ne!(again, id);
+}

@@ -53,11 +53,17 @@ fn real_guest_bulk_stats() {
     for _ in 0..7 {
         let recs = bulk(&mut conn);
         let host = stats::host_stats(&conn).ok();
-        pipeline.ingest(started.elapsed().as_secs_f64(), host.as_ref(), &recs);
-        let rec = recs
+        let changed = pipeline.ingest(started.elapsed().as_secs_f64(), host.as_ref(), &recs);
+        let i = recs
             .iter()
-            .find(|r| r.uuid == guest.uuid)
+            .position(|r| r.uuid == guest.uuid)
             .expect("the running guest is in the bulk stats");
+        let rec = &recs[i];
+        // A running QEMU guest's counters move: its graphs must be redrawn every tick.
+        assert!(
+            changed.contains(&i),
+            "the real guest not reported as changed"
+        );
         let sample = *pipeline.latest(&guest.uuid).expect("tracked");
         eprintln!("{sample:?}");
         cpu_pcts.push(sample.cpu_guest_pct);

@@ -59,6 +59,8 @@ pub struct Backend {
     next_id: ConnId,
     conns: HashMap<ConnId, Handle>,
     backoff: Backoff,
+    /// Connections started by [`Backend::preopen`] that no `open` has claimed yet.
+    preopened: Vec<(String, ConnId)>,
 }
 
 impl Backend {
@@ -69,6 +71,23 @@ impl Backend {
             next_id: 1,
             conns: HashMap::new(),
             backoff: Backoff::default(),
+            preopened: Vec::new(),
+        }
+    }
+
+    /// Starts connecting to `uri` ahead of the [`Backend::open`] that will claim it (the
+    /// UI opens its command line's URIs while GTK starts). Errors are left for that `open`
+    /// to report.
+    pub fn preopen(&mut self, uri: &str) {
+        if let Ok(id) = self.open_with(uri, true) {
+            self.preopened.push((uri.to_string(), id));
+        }
+    }
+
+    /// Closes the connections [`Backend::preopen`] started that no `open` claimed.
+    pub fn close_unclaimed(&mut self) {
+        for (_, id) in std::mem::take(&mut self.preopened) {
+            self.close(id);
         }
     }
 
@@ -86,6 +105,11 @@ impl Backend {
     /// Like [`Backend::open`]; with `connect_now` false the worker waits, disconnected,
     /// for [`Command::Connect`] (a saved connection that does not autoconnect).
     pub fn open_with(&mut self, uri: &str, connect_now: bool) -> Result<ConnId, BackendError> {
+        if connect_now {
+            if let Some(i) = self.preopened.iter().position(|(u, _)| u == uri) {
+                return Ok(self.preopened.remove(i).1);
+            }
+        }
         let parsed = ConnectionUri::parse(uri)?;
         let id = self.next_id;
         self.next_id += 1;

@@ -99,9 +99,12 @@ struct Previous {
 pub struct DomainHistory {
     prev: Previous,
     latest: DomainSample,
-    series: [Series; Metric::COUNT],
     /// The pipeline tick that last saw this domain (older ones are dropped).
     pub(super) seen: u64,
+    /// No series holds a value (only gaps): a tick without values then changes nothing
+    /// that is drawn.
+    gaps_only: bool,
+    series: [Series; Metric::COUNT],
 }
 
 impl DomainHistory {
@@ -109,8 +112,9 @@ impl DomainHistory {
         DomainHistory {
             prev: Previous::default(),
             latest: DomainSample::default(),
-            series: std::array::from_fn(|_| Series::new(capacity)),
             seen: 0,
+            gaps_only: true,
+            series: std::array::from_fn(|_| Series::new(capacity)),
         }
     }
 
@@ -125,7 +129,10 @@ impl DomainHistory {
     }
 
     /// Derives this tick's sample from `rec` (taken at `t` seconds) and the previous tick.
-    pub(super) fn update(&mut self, t: f64, rec: &DomainStats, host_cpus: Option<u32>) {
+    /// Returns whether anything a view shows changed: the latest sample, or a series that
+    /// holds a value. A guest whose records carry no counters (libvirt's test driver, every
+    /// metric switched off) changes nothing tick after tick once its first sample is in.
+    pub(super) fn update(&mut self, t: f64, rec: &DomainStats, host_cpus: Option<u32>) -> bool {
         let p = &mut self.prev;
         // No previous tick reads as a zero delta: derive then reports no rate.
         let dt = p.t.map_or(0.0, |pt| t - pt);
@@ -145,7 +152,7 @@ impl DomainHistory {
         } else {
             (None, None)
         };
-        self.latest = DomainSample {
+        let sample = DomainSample {
             state: rec.state,
             vcpus: rec.vcpu_current,
             cpu_guest_pct: cpu.guest,
@@ -158,6 +165,8 @@ impl DomainHistory {
             net_rx_bps,
             net_tx_bps,
         };
+        let mut changed = sample != self.latest;
+        self.latest = sample;
         let s = &self.latest;
         let points = [
             (Metric::CpuGuest, s.cpu_guest_pct),
@@ -168,8 +177,16 @@ impl DomainHistory {
             (Metric::NetRx, s.net_rx_bps),
             (Metric::NetTx, s.net_tx_bps),
         ];
+        let gaps = points.iter().all(|(_, v)| v.is_none());
+        if !(gaps && self.gaps_only) {
+            changed = true;
+        }
         for (m, v) in points {
+            // A gap into a full series of gaps returns at once (see `Series::push`).
             self.series[m as usize].push(v);
+        }
+        if !gaps || !self.gaps_only {
+            self.gaps_only = self.series.iter().all(|s| !s.has_values());
         }
 
         // A non-finite time is no baseline: the next tick then starts afresh.
@@ -180,6 +197,7 @@ impl DomainHistory {
         p.block_ok = block_ok;
         keep(&mut p.net, &rec.net);
         p.net_ok = net_ok;
+        changed
     }
 }
 

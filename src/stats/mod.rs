@@ -107,25 +107,46 @@ impl StatsPipeline {
     /// read), the host's counters if read this tick, and one bulk call's records. Domains
     /// absent from `records` are forgotten (undefined, or stopped under an active-only
     /// query); a domain seen for the first time gets rates from its second tick on.
-    pub fn ingest(&mut self, t_seconds: f64, host: Option<&HostStats>, records: &[DomainStats]) {
+    ///
+    /// Returns the indexes into `records` of the domains whose latest sample or drawn
+    /// series changed (see [`DomainHistory::update`]): only their views need refreshing.
+    pub fn ingest(
+        &mut self,
+        t_seconds: f64,
+        host: Option<&HostStats>,
+        records: &[DomainStats],
+    ) -> Vec<usize> {
         self.tick += 1;
+        let tick = self.tick;
         if let Some(n) = host.and_then(|h| h.cpus) {
             self.host_cpus = Some(n);
         }
         self.host.update(host);
-        for rec in records {
+        let mut changed = Vec::new();
+        // Distinct domains seen this tick: when that is all of them, none is to be dropped.
+        let mut seen = 0;
+        for (i, rec) in records.iter().enumerate() {
             // Look up by &str first: allocating the key only for new domains.
-            if !self.domains.contains_key(rec.uuid.as_str()) {
-                self.domains
-                    .insert(rec.uuid.clone(), DomainHistory::new(self.capacity));
+            let (h, new) = match self.domains.get_mut(rec.uuid.as_str()) {
+                Some(h) => (h, false),
+                None => {
+                    let h = DomainHistory::new(self.capacity);
+                    (self.domains.entry(rec.uuid.clone()).or_insert(h), true)
+                }
+            };
+            // A new history is news whatever it holds: views showed none before.
+            if h.update(t_seconds, rec, self.host_cpus) || new {
+                changed.push(i);
             }
-            if let Some(h) = self.domains.get_mut(rec.uuid.as_str()) {
-                h.update(t_seconds, rec, self.host_cpus);
-                h.seen = self.tick;
+            if h.seen != tick {
+                h.seen = tick;
+                seen += 1;
             }
         }
-        let tick = self.tick;
-        self.domains.retain(|_, h| h.seen == tick);
+        if seen != self.domains.len() {
+            self.domains.retain(|_, h| h.seen == tick);
+        }
+        changed
     }
 
     /// One domain's history, by UUID.

@@ -4,19 +4,28 @@
 //! A tick without a value (first sample, counter reset, guest stopped, metric switched off)
 //! is stored as a **gap**, `None`, never as NaN, infinity or a made-up zero: a graph breaks
 //! its line there and the scale ignores it. Storage is `Option<f32>` (8 bytes a point: about
-//! 6.7 KiB per guest for seven 120-point series), chosen over an in-band sentinel so that no
-//! reader can mistake a gap for a value.
+//! 6.7 KiB per guest for seven 120-point series, allocated with a series' first value),
+//! chosen over an in-band sentinel so that no reader can mistake a gap for a value.
 
 /// Points kept when no capacity is given: two minutes at the default 1 s tick.
 pub const DEFAULT_CAPACITY: usize = 120;
 
 /// A ring buffer of `f32` points with gaps; the oldest point falls off when full.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// A series of gaps only is kept as its length alone: its buffer is neither allocated nor
+/// written until a value arrives. Guests without counters (libvirt's test driver, a metric
+/// switched off) then cost a counter increment per tick and no memory.
+#[derive(Debug, Clone)]
 pub struct Series {
+    /// The stored points while any is a value; stale (never read) while `values` is 0.
     points: Vec<Option<f32>>,
     /// Where the next point goes once the buffer is full (= the oldest point).
     head: usize,
+    /// Points stored, gaps included.
+    len: usize,
     capacity: usize,
+    /// How many stored points are values (not gaps).
+    values: usize,
 }
 
 impl Default for Series {
@@ -25,24 +34,47 @@ impl Default for Series {
     }
 }
 
+impl PartialEq for Series {
+    /// Same capacity and the same points, however they are stored.
+    fn eq(&self, other: &Self) -> bool {
+        self.capacity == other.capacity && self.iter().eq(other.iter())
+    }
+}
+
 impl Series {
     /// An empty series of `capacity` points (at least one).
     pub fn new(capacity: usize) -> Self {
-        let capacity = capacity.max(1);
         Series {
-            points: Vec::with_capacity(capacity),
+            points: Vec::new(),
             head: 0,
-            capacity,
+            len: 0,
+            capacity: capacity.max(1),
+            values: 0,
         }
     }
 
     /// Appends a point. `None`, NaN, ±∞ and values beyond `f32`'s range become a gap.
     pub fn push(&mut self, value: Option<f64>) {
         let point = value.map(|v| v as f32).filter(|v| v.is_finite());
-        if self.points.len() < self.capacity {
+        if self.values == 0 {
+            if point.is_none() {
+                // Gaps only: the length says it all.
+                self.len = (self.len + 1).min(self.capacity);
+                return;
+            }
+            // The first value: lay the gaps out (all alike, so the oldest can be slot 0).
+            self.points.clear();
+            self.points.reserve_exact(self.capacity);
+            self.points.resize(self.len, None);
+            self.head = 0;
+        }
+        self.values += usize::from(point.is_some());
+        if self.len < self.capacity {
             self.points.push(point);
+            self.len += 1;
         } else {
-            self.points[self.head] = point;
+            let old = std::mem::replace(&mut self.points[self.head], point);
+            self.values -= usize::from(old.is_some());
             self.head = (self.head + 1) % self.capacity;
         }
     }
@@ -52,13 +84,18 @@ impl Series {
         self.push(None);
     }
 
+    /// Whether any stored point is a value (not a gap): a series of gaps draws nothing.
+    pub fn has_values(&self) -> bool {
+        self.values > 0
+    }
+
     /// Points stored (≤ capacity).
     pub fn len(&self) -> usize {
-        self.points.len()
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.points.is_empty()
+        self.len == 0
     }
 
     pub fn capacity(&self) -> usize {
@@ -67,9 +104,15 @@ impl Series {
 
     /// Points from oldest to newest; `None` is a gap.
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = Option<f32>> + ExactSizeIterator + '_ {
-        let n = self.points.len();
-        // While filling, head is 0; once full it indexes the oldest point.
-        (0..n).map(move |i| self.points[(self.head + i) % n])
+        let n = self.len;
+        // Gaps only: the buffer is not read. While filling, head is 0; once full it
+        // indexes the oldest point.
+        let points = if self.values == 0 {
+            &[][..]
+        } else {
+            &self.points[..]
+        };
+        (0..n).map(move |i| points.get((self.head + i) % n).copied().flatten())
     }
 
     /// The newest point, if there is one and it is not a gap.
@@ -96,6 +139,8 @@ impl Series {
     pub fn clear(&mut self) {
         self.points.clear();
         self.head = 0;
+        self.len = 0;
+        self.values = 0;
     }
 }
 
@@ -166,6 +211,60 @@ mod tests {
         s.clear();
         assert!(s.is_empty());
         assert_eq!(Series::default().capacity(), DEFAULT_CAPACITY);
+    }
+
+    #[test]
+    fn counts_values_through_wrapping_and_gaps() {
+        let mut s = Series::new(3);
+        assert!(!s.has_values());
+        for _ in 0..5 {
+            s.push_gap();
+        }
+        assert_eq!(values(&s), vec![None; 3]);
+        assert!(!s.has_values());
+        s.push(Some(1.0));
+        assert!(s.has_values());
+        assert_eq!(values(&s), vec![None, None, Some(1.0)]);
+        s.push_gap();
+        s.push_gap();
+        assert!(s.has_values());
+        assert_eq!(values(&s), vec![Some(1.0), None, None]);
+        s.push_gap(); // the value falls off
+        assert!(!s.has_values());
+        assert_eq!(values(&s), vec![None; 3]);
+        s.push_gap(); // skipped: nothing to change
+        s.push(Some(2.0));
+        s.push(Some(f64::NAN));
+        assert_eq!(values(&s), vec![None, Some(2.0), None]);
+        s.clear();
+        assert!(!s.has_values());
+        // Gaps only while filling: kept as a length, laid out when a value comes.
+        s.push_gap();
+        s.push_gap();
+        assert_eq!(s.len(), 2);
+        assert_eq!(values(&s), vec![None, None]);
+        s.push(Some(4.0));
+        assert_eq!(values(&s), vec![None, None, Some(4.0)]);
+        s.push(Some(5.0));
+        assert_eq!(values(&s), vec![None, Some(4.0), Some(5.0)]);
+        assert_eq!(s.max(), Some(5.0));
+    }
+
+    #[test]
+    fn equality_is_by_points() {
+        let mut a = Series::new(3);
+        let mut b = Series::new(3);
+        for _ in 0..4 {
+            a.push_gap();
+        }
+        b.push(Some(1.0));
+        for _ in 0..3 {
+            b.push_gap();
+        }
+        assert_eq!(a, b);
+        b.push(Some(1.0));
+        assert_ne!(a, b);
+        assert_ne!(Series::new(3), Series::new(4));
     }
 
     #[test]

@@ -211,3 +211,52 @@ fn pipeline_and_records_can_move_to_a_worker_thread() {
     send_sync::<DomainStats>();
     send_sync::<HostStats>();
 }
+
+#[test]
+fn ingest_reports_only_domains_whose_views_change() {
+    // State-only records (the test driver): new once, then nothing to redraw.
+    let bare = |uuid: &str, state| DomainStats {
+        uuid: uuid.into(),
+        state: Some(state),
+        ..DomainStats::default()
+    };
+    let mut p = StatsPipeline::with_capacity(3);
+    let recs = [bare("t", DomainState::Running), rec("q", 0.0, 1, 0, 0)];
+    assert_eq!(p.ingest(0.0, None, &recs), vec![0, 1]);
+    for t in 1..6 {
+        // "q" has counters: its graphs move every tick.
+        let recs = [
+            bare("t", DomainState::Running),
+            rec("q", f64::from(t) / 2.0, 1, 0, 0),
+        ];
+        assert_eq!(p.ingest(f64::from(t), None, &recs), vec![1]);
+    }
+    // The gap ticks still count: the series are full of gaps, not shorter.
+    assert_eq!(p.series("t", Metric::CpuGuest).unwrap().len(), 3);
+    // A state change is a change.
+    let paused = [bare("t", DomainState::Paused)];
+    assert_eq!(p.ingest(6.0, None, &paused), vec![0]);
+    assert_eq!(p.ingest(7.0, None, &paused), Vec::<usize>::new());
+    assert_eq!(p.len(), 1);
+    // A new domain is news even when its record says nothing at all.
+    let nothing = DomainStats {
+        uuid: "n".into(),
+        ..DomainStats::default()
+    };
+    assert_eq!(p.ingest(8.0, None, &[paused[0].clone(), nothing]), vec![1]);
+
+    // A guest whose counters stop (e.g. every metric switched off) changes until its last
+    // value has scrolled out of the series, then no more.
+    let mut p = StatsPipeline::with_capacity(2);
+    p.ingest(0.0, None, &[rec("q", 0.0, 1, 0, 0)]);
+    p.ingest(1.0, None, &[rec("q", 1.0, 1, 0, 0)]);
+    let off = [bare("q", DomainState::Running)];
+    assert_eq!(p.ingest(2.0, None, &off), vec![0]); // the sample lost its values
+    assert_eq!(p.ingest(3.0, None, &off), vec![0]); // the last value scrolls out
+    assert_eq!(p.ingest(4.0, None, &off), Vec::<usize>::new());
+    assert!(p
+        .series("q", Metric::CpuGuest)
+        .unwrap()
+        .iter()
+        .all(|v| v.is_none()));
+}

@@ -39,7 +39,8 @@ mod imp {
         pub stats_serial: Cell<u64>,
         /// Latest (cpu %, memory KiB, disk B/s, network B/s) for sorting; -1 unknown.
         pub keys: Cell<[f64; 4]>,
-        /// How many list cells show this domain now (only those need a nudge per tick).
+        /// How many list cells and performance pages show this domain now (only those
+        /// need a nudge per tick).
         pub shown: Cell<u32>,
         pub state: Cell<Option<DomainState>>,
     }
@@ -129,7 +130,7 @@ impl DomainObject {
         changed
     }
 
-    /// A list cell started (`true`) or stopped showing this domain.
+    /// A list cell or a performance page started (`true`) or stopped showing this domain.
     pub fn set_shown(&self, shown: bool) {
         let n = &self.imp().shown;
         n.set(if shown {

@@ -102,6 +102,15 @@ pub fn run(options: Options) -> glib::ExitCode {
     if primary_running() {
         return app.run_with_args(&args);
     }
+    // Start connecting now: libvirt's open (the test driver parses its whole document)
+    // then overlaps GTK's start-up instead of following the window's construction. The
+    // window claims these connections and their early events.
+    let late = crate::runtime::LateSink::new();
+    let mut backend = crate::backend::Backend::new(late.sink());
+    for uri in &options.connect {
+        backend.preopen(uri);
+    }
+    app::EARLY.with(|e| e.replace(Some((backend, late))));
     let relm = relm4::RelmApp::from_app(app).with_args(args);
     relm.run::<app::App>(options);
     glib::ExitCode::SUCCESS

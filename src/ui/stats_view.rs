@@ -41,14 +41,20 @@ pub struct CellView {
     pub value: f64,
 }
 
-/// Adds one tick of a connection's statistics.
-pub fn ingest(conn: ConnId, t: f64, host: Option<&HostStats>, records: &[DomainStats]) {
+/// Adds one tick of a connection's statistics. Returns the indexes into `records` of the
+/// domains whose cells show something new ([`StatsPipeline::ingest`]).
+pub fn ingest(
+    conn: ConnId,
+    t: f64,
+    host: Option<&HostStats>,
+    records: &[DomainStats],
+) -> Vec<usize> {
     STORE.with(|s| {
         s.borrow_mut()
             .entry(conn)
             .or_default()
             .ingest(t, host, records)
-    });
+    })
 }
 
 /// Forgets a connection's histories (closed or lost).

@@ -58,6 +58,13 @@ def testsuite(opts):
           "win.start-domain over D-Bus: the row turns Running from libvirt's event")
     check(wait(lambda: "Shut Down test-cdrom" in rows()["test-cdrom"]["buttons"], 5, "button flips") is not None,
           "the running row's button now offers 'Shut Down test-cdrom'")
+    # The row's own button: a click starts that guest (the button follows the bound row).
+    button = find("push button", "Start test-state-shutoff")
+    check(button is not None, "the shut-off row's button is named 'Start test-state-shutoff'")
+    if button is not None:
+        click(button)
+        check(wait(lambda: state_of("test-state-shutoff") == "Running", 10, "clicked guest running") is not None,
+              "clicking the row's Start button starts that guest")
     app.action(WIN, "pause-domain", f"<'{uuids['test']}'>")
     check(wait(lambda: state_of("test") == "Paused", 10, "test paused") is not None, "win.pause-domain: Paused")
     # resume a guest that is running: libvirt refuses; the window says so and lives on

@@ -77,6 +77,14 @@ pub enum AppMsg {
     StatsSettingsChanged,
 }
 
+thread_local! {
+    /// A backend `ui::run` created before the window, already connecting to the command
+    /// line's URIs, with the sink that keeps its events until the window takes it.
+    pub(super) static EARLY: std::cell::RefCell<
+        Option<(Backend, std::sync::Arc<crate::runtime::LateSink<BackendEvent>>)>,
+    > = const { std::cell::RefCell::new(None) };
+}
+
 pub struct App {
     backend: Backend,
     list: DomainList,
@@ -280,8 +288,8 @@ impl App {
                 host,
                 records,
             } => {
-                super::stats_view::ingest(conn, t, host.as_ref(), &records);
-                self.stats_ticked(conn, &records, widgets);
+                let changed = super::stats_view::ingest(conn, t, host.as_ref(), &records);
+                self.stats_ticked(conn, &records, &changed, widgets);
             }
             BackendEvent::ActionFailed {
                 uuid,
@@ -354,9 +362,13 @@ impl Component for App {
         sender: ComponentSender<Self>,
     ) -> ComponentParts<Self> {
         let input = sender.input_sender().clone();
-        let backend = Backend::new(std::sync::Arc::new(move |ev| {
-            input.emit(AppMsg::Backend(ev))
-        }));
+        let to_app: crate::runtime::Sink<BackendEvent> =
+            std::sync::Arc::new(move |ev| input.emit(AppMsg::Backend(ev)));
+        // The backend `run` started connecting with, if any; its events wait for `to_app`.
+        let (backend, late) = match EARLY.with(|e| e.take()) {
+            Some((backend, late)) => (backend, Some(late)),
+            None => (Backend::new(to_app.clone()), None),
+        };
 
         let list = DomainList::new();
         let widgets = super::window::build(&root, &sender, &list);
@@ -418,6 +430,10 @@ impl Component for App {
                 model.open(uri, &widgets);
             }
         }
+        model.backend.close_unclaimed();
+        if let Some(late) = late {
+            late.attach(to_app);
+        }
         model.render(&widgets);
         ComponentParts { model, widgets }
     }
@@ -429,6 +445,8 @@ impl Component for App {
         sender: ComponentSender<Self>,
         root: &Self::Root,
     ) {
+        // A statistics tick changes nothing `render` shows (titles, banner, empty states).
+        let stats_tick = matches!(&msg, AppMsg::Backend(BackendEvent::Stats { .. }));
         match msg {
             AppMsg::Backend(ev) => self.on_backend(ev, widgets),
             AppMsg::Act { uuid, action } => match self.list.find(&uuid) {
@@ -596,6 +614,8 @@ impl Component for App {
                 }
             }
         }
-        self.render(widgets);
+        if !stats_tick {
+            self.render(widgets);
+        }
     }
 }

@@ -9,33 +9,33 @@ use crate::backend::stats::StatsGroups;
 use crate::backend::{ConnId, StatsSchedule};
 
 impl App {
-    /// After a stats tick: new sort keys and a repaint nudge for the guests it covered —
-    /// unless the window is not on screen, in which case the rows catch up when it is.
+    /// After a stats tick: new sort keys and a repaint nudge for the guests whose figures
+    /// changed (`changed` indexes `records`) — unless the window is not on screen, in which
+    /// case every row catches up when it is.
     pub(super) fn stats_ticked(
         &mut self,
         conn: ConnId,
         records: &[crate::backend::stats::DomainStats],
+        changed: &[usize],
         widgets: &AppWidgets,
     ) {
+        use crate::ui::stats_view::domain_keys;
         if !window_on_screen(&widgets.window) {
             self.stats_stale = true;
             return;
         }
         let stale = std::mem::take(&mut self.stats_stale);
-        let nudge = |o: &crate::ui::domain_object::DomainObject| {
-            o.stats_ticked(crate::ui::stats_view::domain_keys(o.conn_id(), &o.uuid()))
-        };
         let mut keys_changed = false;
         if stale {
             for id in self.backend.ids() {
-                for o in self.list.domains_of(id) {
-                    keys_changed |= nudge(o);
+                for (uuid, o) in self.list.domains_of(id) {
+                    keys_changed |= o.stats_ticked(domain_keys(id, uuid));
                 }
             }
         } else {
-            for r in records {
+            for r in changed.iter().filter_map(|&i| records.get(i)) {
                 if let Some(o) = self.list.domain(conn, &r.uuid) {
-                    keys_changed |= nudge(o);
+                    keys_changed |= o.stats_ticked(domain_keys(conn, &r.uuid));
                 }
             }
         }

@@ -100,10 +100,14 @@ impl Page {
             }
         });
         handler.replace(Some(id));
+        // Ticks nudge only guests something shows (`DomainObject::stats_ticked`): this page
+        // is one, whether or not the list has the guest's row on screen.
+        domain.set_shown(true);
         let d = domain.downgrade();
         widget.connect_destroy(move |_| {
             if let (Some(d), Some(id)) = (d.upgrade(), handler.take()) {
                 d.disconnect(id);
+                d.set_shown(false);
             }
         });
         Page { widget }

@@ -200,22 +200,45 @@ fn actions_setup() -> (gtk::Widget, ListCell) {
     primary.add_css_class("flat");
     primary.add_css_class("circular");
     primary.set_valign(gtk::Align::Center);
-    let cell = ListCell::new(&[primary.clone().upcast()], vec![primary.upcast()]);
+    let cell = ListCell::new(&[primary.clone().upcast()], vec![primary.clone().upcast()]);
+    // The action, its target and the tooltip follow the bound guest when used, not on every
+    // bind: setting a tooltip asks the X server where the pointer is, and setting an action
+    // name resolves it through the window's action groups — a couple of hundred times each
+    // while the list fills. (The window's domain actions are never disabled, so the button
+    // loses no sensitivity tracking.)
+    primary.set_has_tooltip(true);
+    let weak = cell.downgrade();
+    primary.connect_query_tooltip(move |_, _, _, _, tooltip| {
+        let Some(d) = weak
+            .upgrade()
+            .and_then(|c| c.item())
+            .and_downcast::<DomainObject>()
+        else {
+            return false;
+        };
+        tooltip.set_text(Some(&primary_action(&d).2));
+        true
+    });
+    let weak = cell.downgrade();
+    primary.connect_clicked(move |b| {
+        if let Some(d) = weak
+            .upgrade()
+            .and_then(|c| c.item())
+            .and_downcast::<DomainObject>()
+        {
+            let (action, _, _) = primary_action(&d);
+            let uuid = glib::Variant::from(d.uuid());
+            if let Err(e) = b.activate_action(action, Some(&uuid)) {
+                log::warn!("{action}: {e}");
+            }
+        }
+    });
     (cell.clone().upcast(), cell)
 }
 
-fn actions_render(cell: &ListCell, item: &glib::Object) {
-    let Some(primary) = cell.part::<gtk::Button>(0) else {
-        return;
-    };
-    let Some(d) = item.downcast_ref::<DomainObject>() else {
-        primary.set_visible(false);
-        return;
-    };
-    primary.set_visible(true);
-    let name = d.name();
-    let uuid = glib::Variant::from(d.uuid());
-    let (action, icon, tip) = if d.paused() {
+/// The row button's action for a guest: (action, icon, translated verb).
+fn primary_action(d: &DomainObject) -> (&'static str, &'static str, String) {
+    if d.paused() {
         (
             "win.resume-domain",
             "media-playback-start-symbolic",
@@ -233,13 +256,28 @@ fn actions_render(cell: &ListCell, item: &glib::Object) {
             "media-playback-start-symbolic",
             gettext("Start"),
         )
+    }
+}
+
+fn actions_render(cell: &ListCell, item: &glib::Object) {
+    let Some(primary) = cell.part::<gtk::Button>(0) else {
+        return;
     };
-    primary.set_icon_name(icon);
-    primary.set_tooltip_text(Some(&tip));
-    primary.set_action_target_value(Some(&uuid));
-    primary.set_action_name(Some(action));
-    // "Start vm1": a button's name must say what it acts on when read out of context.
-    primary.update_property(&[gtk::accessible::Property::Label(&format!("{tip} {name}"))]);
+    let Some(d) = item.downcast_ref::<DomainObject>() else {
+        primary.set_visible(false);
+        return;
+    };
+    primary.set_visible(true);
+    let (_, icon, tip) = primary_action(d);
+    if primary.icon_name().as_deref() != Some(icon) {
+        primary.set_icon_name(icon);
+    }
+    // "Start vm1": a button's name must say what it acts on when read out of context. The
+    // description is what a tooltip text would have given it.
+    primary.update_property(&[
+        gtk::accessible::Property::Label(&format!("{tip} {}", d.name())),
+        gtk::accessible::Property::Description(&tip),
+    ]);
 }
 
 // ---- metrics (filled by the stats pipeline) -----------------------------------------------

@@ -32,7 +32,8 @@ pub struct DomainList {
     pub columns: Vec<(String, gtk::ColumnViewColumn)>,
     roots: gio::ListStore,
     conns: HashMap<ConnId, ConnObject>,
-    index: HashMap<(ConnId, String), DomainObject>,
+    /// Every domain by connection and UUID (looked up by `&str`, no key allocated).
+    index: HashMap<ConnId, HashMap<String, DomainObject>>,
     /// The rows as last applied: the diffing is pure (`crate::model::rows`).
     rows: Rows,
     filter: gtk::CustomFilter,
@@ -72,11 +73,11 @@ impl DomainList {
 
     /// Number of domains listed (all connections, ignoring the search).
     pub fn len(&self) -> usize {
-        self.index.len()
+        self.index.values().map(HashMap::len).sum()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.index.is_empty()
+        self.index.values().all(HashMap::is_empty)
     }
 
     /// Number of domains the search lets through.
@@ -114,7 +115,7 @@ impl DomainList {
 
     /// Removes a connection row and its guests.
     pub fn drop_conn(&mut self, conn: ConnId) {
-        self.index.retain(|(c, _), _| *c != conn);
+        self.index.remove(&conn);
         self.rows.clear(conn);
         if let Some(c) = self.conns.remove(&conn) {
             if let Some(pos) = self.roots.find(&c) {
@@ -146,6 +147,7 @@ impl DomainList {
             return;
         };
         let store = c.domains();
+        let index = self.index.entry(conn).or_default();
         let mut added = Vec::new();
         let mut removed = HashSet::new();
         let (mut renamed, mut text_changed) = (false, false);
@@ -153,18 +155,18 @@ impl DomainList {
             match change {
                 Change::Add(info) => {
                     let o = DomainObject::new(conn, info);
-                    self.index.insert((conn, info.uuid.clone()), o.clone());
+                    index.insert(info.uuid.clone(), o.clone());
                     added.push(o);
                 }
                 Change::Update { info, renamed: r } => {
-                    if let Some(o) = self.index.get(&(conn, info.uuid.clone())) {
+                    if let Some(o) = index.get(&info.uuid) {
                         text_changed |= *r || o.title() != info.title.clone().unwrap_or_default();
                         o.apply(info);
                     }
                     renamed |= *r;
                 }
                 Change::Remove(uuid) => {
-                    if self.index.remove(&(conn, uuid.clone())).is_some() {
+                    if index.remove(uuid).is_some() {
                         removed.insert(uuid.clone());
                     }
                 }
@@ -221,7 +223,7 @@ impl DomainList {
 
     /// A domain of a connection.
     pub fn domain(&self, conn: ConnId, uuid: &str) -> Option<&DomainObject> {
-        self.index.get(&(conn, uuid.to_string()))
+        self.index.get(&conn)?.get(uuid)
     }
 
     /// A connection's row object.
@@ -229,20 +231,21 @@ impl DomainList {
         self.conns.get(&conn)
     }
 
-    /// Every domain of a connection.
-    pub fn domains_of(&self, conn: ConnId) -> impl Iterator<Item = &DomainObject> {
+    /// Every domain of a connection, with its UUID.
+    pub fn domains_of(&self, conn: ConnId) -> impl Iterator<Item = (&str, &DomainObject)> {
         self.index
-            .iter()
-            .filter(move |((c, _), _)| *c == conn)
-            .map(|(_, o)| o)
+            .get(&conn)
+            .into_iter()
+            .flatten()
+            .map(|(u, o)| (u.as_str(), o))
     }
 
     /// Finds a domain by UUID on any connection (the first, in connection order).
     pub fn find(&self, uuid: &str) -> Option<DomainObject> {
         self.index
             .iter()
-            .filter(|((_, u), _)| u == uuid)
-            .min_by_key(|((c, _), _)| *c)
+            .filter_map(|(c, m)| Some((c, m.get(uuid)?)))
+            .min_by_key(|(c, _)| **c)
             .map(|(_, o)| o.clone())
     }
 
