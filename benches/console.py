@@ -47,6 +47,14 @@ def define(name, protocol, flood):
     virsh("define", path, check=True)
 
 
+def viewer_uri(uri):
+    """virsh prints a VNC display number (vnc://host:0) where remote-viewer wants the port."""
+    m = re.match(r"vnc://([^:/]+):(\d+)$", uri)
+    if m and int(m.group(2)) < 5900:
+        return f"vnc://{m.group(1)}:{5900 + int(m.group(2))}"
+    return uri
+
+
 def cpu_ticks(pid):
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
@@ -113,7 +121,7 @@ def main():
                           opts.settle, opts.seconds)
             rows.append(("Vireo", r, res))
         if have_rv:
-            uri = virsh("domdisplay", name)
+            uri = viewer_uri(virsh("domdisplay", name))
             res = measure(["remote-viewer", uri], env, opts.settle, opts.seconds)
             rows.append(("remote-viewer", "GTK 3", res))
         for prog, r, res in rows:
