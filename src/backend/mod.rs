@@ -18,6 +18,7 @@ pub mod domain;
 pub mod error;
 pub mod events;
 pub mod graphics;
+pub mod messages;
 pub mod reconnect;
 pub mod stats;
 pub mod uri;

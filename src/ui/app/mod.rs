@@ -10,14 +10,13 @@ use adw::prelude::*;
 use gettextrs::gettext;
 use relm4::prelude::*;
 
+mod events;
+
 use super::actions;
 use super::dialogs;
 use super::domain_list::DomainList;
 use super::status::{self, ConnView};
-use crate::backend::stats::StatsGroups;
-use crate::backend::{
-    Action, Backend, BackendEvent, ConnId, ConnState, ConnectionUri, StatsSchedule,
-};
+use crate::backend::{Action, Backend, BackendEvent, ConnId, ConnState, ConnectionUri};
 use crate::cli::Options;
 
 /// The URI tried when neither the command line nor the settings name a connection.
@@ -165,148 +164,6 @@ impl App {
         toast.set_action_target_value(Some(&((self.errors.len() - 1) as u32).to_variant()));
         toast.set_timeout(8);
         widgets.toasts.add_toast(toast);
-    }
-
-    fn on_backend(&mut self, ev: BackendEvent, widgets: &AppWidgets) {
-        self.route_to_details(&ev);
-        match ev {
-            BackendEvent::State { conn, state } => {
-                if let ConnState::Failed(err) = &state {
-                    if self.probe == Some(conn) {
-                        // No daemon: say so and show libvirt's embedded test hypervisor.
-                        self.probe = None;
-                        self.backend.close(conn);
-                        self.conns.remove(&conn);
-                        self.list.drop_conn(conn);
-                        self.fallback_reason = Some(err.message.clone());
-                        self.open(EMBEDDED_URI, widgets);
-                        return;
-                    }
-                    let label = self.label_of(conn);
-                    let heading = gettext("Cannot connect to %s").replace("%s", &label);
-                    self.toast_error(widgets, heading, err.to_string());
-                }
-                if matches!(
-                    state,
-                    ConnState::Lost { .. } | ConnState::Disconnected | ConnState::Failed(_)
-                ) {
-                    self.list.clear_conn(conn);
-                    super::stats_view::forget(conn);
-                }
-                if matches!(state, ConnState::Connected { .. }) {
-                    // One bulk stats call per tick on the connection's worker.
-                    let schedule = StatsSchedule {
-                        interval: std::time::Duration::from_secs(
-                            super::settings::stats_interval().into(),
-                        ),
-                        groups: StatsGroups::ALL,
-                        host: true,
-                    };
-                    self.backend
-                        .send(conn, crate::backend::Command::SetStats(Some(schedule)));
-                }
-                let problem = matches!(
-                    state,
-                    ConnState::Lost { .. } | ConnState::Failed(_) | ConnState::Reconnecting { .. }
-                );
-                let up = matches!(state, ConnState::Connected { .. });
-                self.list
-                    .set_conn_status(conn, &status::conn_row_status(&state), problem, up);
-                if let Some(c) = self.conns.get_mut(&conn) {
-                    c.state = state;
-                }
-            }
-            BackendEvent::Domains { conn, domains } => {
-                if self.bench && !self.painted_once {
-                    eprintln!(
-                        "vireo-bench: domains-received domains={} ms={:.1}",
-                        domains.len(),
-                        super::bench::since_start_ms()
-                    );
-                }
-                if self.probe == Some(conn) {
-                    self.probe = None;
-                }
-                self.list.replace_conn(conn, &domains);
-
-                if let Some(c) = self.conns.get_mut(&conn) {
-                    c.listed = true;
-                }
-                self.show_requested(conn, &domains, widgets);
-                if self.bench && !self.painted_once {
-                    self.painted_once = true;
-                    eprintln!(
-                        "vireo-bench: domains-applied domains={} ms={:.1}",
-                        self.list.len(),
-                        super::bench::since_start_ms()
-                    );
-                    let n = self.list.len();
-                    self.list.after_next_paint(move || {
-                        eprintln!(
-                            "vireo-bench: list-painted domains={n} ms={:.1}",
-                            super::bench::since_start_ms()
-                        );
-                    });
-                }
-            }
-            BackendEvent::DomainUpdated { conn, info } => {
-                self.list.update(conn, &info);
-            }
-            BackendEvent::DomainRemoved { conn, uuid } => self.list.remove(conn, &uuid),
-            BackendEvent::Lifecycle { conn, event } => {
-                // Tell the desktop when something happens to a guest while the user is
-                // looking elsewhere.
-                if let Some(why) = event.attention() {
-                    if !widgets.window.is_active() {
-                        super::notify::guest(&self.label_of(conn), &event.name, &event.uuid, why);
-                    }
-                }
-            }
-            BackendEvent::ActionDone { .. } | BackendEvent::DomainXml { .. } => {}
-            BackendEvent::Edited {
-                uuid,
-                result: Err(error),
-                edit,
-                ..
-            } if !self.details.iter().any(|h| h.uuid == uuid) => {
-                let name = self.list.find(&uuid).map(|o| o.name()).unwrap_or(uuid);
-                let heading = match edit {
-                    crate::backend::Edit::Rename => gettext("Could not rename “%s”"),
-                    _ => gettext("Could not change “%s”"),
-                }
-                .replace("%s", &name);
-                self.toast_error(widgets, heading, error.to_string());
-            }
-            BackendEvent::Edited { .. } => {}
-            BackendEvent::AuthRequest { conn, request } => {
-                let label = self.label_of(conn);
-                super::auth_dialog::present(&widgets.window, &label, request);
-            }
-            BackendEvent::Stats {
-                conn,
-                t,
-                host,
-                records,
-            } => {
-                let changed = super::stats_view::ingest(conn, t, host.as_ref(), &records);
-                self.stats_ticked(conn, &records, &changed, widgets);
-            }
-            BackendEvent::ActionFailed {
-                uuid,
-                action,
-                error,
-                ..
-            } => {
-                let name = self.list.find(&uuid).map(|o| o.name()).unwrap_or(uuid);
-                let heading = status::action_failed_heading(action, &name);
-                self.toast_error(widgets, heading, error.to_string());
-            }
-            BackendEvent::RefreshFailed { conn, error } => {
-                let heading = gettext("Cannot list the virtual machines of %s")
-                    .replace("%s", &self.label_of(conn));
-                self.toast_error(widgets, heading, error.to_string());
-            }
-        }
     }
 
     fn render(&mut self, widgets: &AppWidgets) {

@@ -13,67 +13,22 @@ use std::rc::Rc;
 
 use adw::prelude::*;
 use gettextrs::gettext;
-use gtk::{gio, glib};
+use gtk::glib;
 
-use super::display::{ConsoleDisplay, Scaling};
+use super::display::ConsoleDisplay;
 use crate::backend::auth::Secret;
-use crate::backend::{Action, Command, ConnId, Reply};
+use crate::backend::{Action, Command, Reply};
 use crate::console::keymap::Combo;
 use crate::console::session::{self, GraphicsSource, Session, SessionEvent, SessionState};
 use crate::ui::app::AppMsg;
 use crate::ui::domain_object::DomainObject;
 
-/// Sockets from the connection's worker thread.
-struct WorkerSource {
-    input: relm4::Sender<AppMsg>,
-    conn: ConnId,
-    uuid: String,
-}
+mod actions;
+mod capture;
+mod toolbar;
+mod worker;
 
-impl GraphicsSource for WorkerSource {
-    fn open(&self, done: Box<dyn FnOnce(session::Opened)>) {
-        let uuid = self.uuid.clone();
-        ask(
-            &self.input,
-            self.conn,
-            |reply| Command::OpenGraphics { uuid, reply },
-            move |r| {
-                done(match r {
-                    Some(r) => r.map(|s| (s.protocol, s.fd)),
-                    None => Err(session::GraphicsError::Failed(lost())),
-                })
-            },
-        );
-    }
-}
-
-fn lost() -> crate::backend::BackendError {
-    crate::backend::BackendError::new(
-        crate::backend::ErrorKind::ConnectionLost,
-        "the connection closed",
-    )
-}
-
-/// Sends a command whose answer comes back through a [`Reply`] and runs `done` with it on
-/// this (the GTK) thread; `None` when the worker went away without answering.
-fn ask<T: Send + 'static>(
-    input: &relm4::Sender<AppMsg>,
-    conn: ConnId,
-    command: impl FnOnce(Reply<T>) -> Command,
-    done: impl FnOnce(Option<T>) + 'static,
-) {
-    let (tx, rx) = futures_channel::oneshot::channel();
-    let tx = std::sync::Mutex::new(Some(tx));
-    let reply = Reply::new(move |r| {
-        if let Some(tx) = tx.lock().ok().and_then(|mut t| t.take()) {
-            let _ = tx.send(r);
-        }
-    });
-    input.emit(AppMsg::Send(conn, command(reply)));
-    glib::spawn_future_local(async move {
-        done(rx.await.ok());
-    });
-}
+use worker::{ask, lost, WorkerSource};
 
 thread_local! {
     /// Open console pages by guest name, for the `app.console-*` automation actions.
@@ -161,82 +116,11 @@ impl ConsolePage {
         stack.add_named(&auth, Some("auth"));
         stack.set_vexpand(true);
 
-        // Toolbar: Send Key, screenshot, record | grab hint | scaling, full screen, detach.
-        let bar = gtk::Box::new(gtk::Orientation::Horizontal, 6);
-        bar.add_css_class("toolbar");
-        let keys_menu = gio::Menu::new();
-        for c in Combo::all() {
-            keys_menu.append(
-                Some(&c.label()),
-                Some(&format!("console.send-key::{}", c.id())),
-            );
-        }
-        let send_key = gtk::MenuButton::builder()
-            .icon_name("input-keyboard-symbolic")
-            .menu_model(&keys_menu)
-            .tooltip_text(gettext("Send Key"))
-            .build();
-        send_key.update_property(&[gtk::accessible::Property::Label(&gettext("Send Key"))]);
-        let shot = icon_button(
-            "camera-photo-symbolic",
-            &gettext("Take Screenshot"),
-            "console.screenshot",
-        );
-        let record_button = gtk::ToggleButton::new();
-        record_button.set_icon_name("media-record-symbolic");
-        record_button.set_tooltip_text(Some(&gettext("Record the Console")));
-        record_button.update_property(&[gtk::accessible::Property::Label(&gettext(
-            "Record the Console",
-        ))]);
-        let grab_hint = gtk::Label::new(Some(&gettext("Press Ctrl+Alt to release the keyboard")));
-        grab_hint.add_css_class("dim-label");
-        grab_hint.set_hexpand(true);
-        grab_hint.set_visible(false);
-        let spacer = gtk::Box::new(gtk::Orientation::Horizontal, 0);
-        spacer.set_hexpand(true);
-        let scale_menu = gio::Menu::new();
-        scale_menu.append(
-            Some(&gettext("Scale to Window")),
-            Some("console.scaling::fit"),
-        );
-        scale_menu.append(
-            Some(&gettext("Never Scale")),
-            Some("console.scaling::never"),
-        );
-        scale_menu.append(
-            Some(&gettext("Scale Only in Full Screen")),
-            Some("console.scaling::fullscreen"),
-        );
-        let view_section = gio::Menu::new();
-        view_section.append(
-            Some(&gettext("Resize Guest to Window")),
-            Some("console.resize-guest"),
-        );
-        scale_menu.append_section(None, &view_section);
-        let scaling = gtk::MenuButton::builder()
-            .icon_name("zoom-fit-best-symbolic")
-            .menu_model(&scale_menu)
-            .tooltip_text(gettext("Scaling"))
-            .build();
-        scaling.update_property(&[gtk::accessible::Property::Label(&gettext("Scaling"))]);
-        let fullscreen = icon_button(
-            "view-fullscreen-symbolic",
-            &gettext("Full Screen"),
-            "console.fullscreen",
-        );
-        let detach = icon_button(
-            "window-new-symbolic",
-            &gettext("Open in a Separate Window"),
-            "console.detach",
-        );
-        bar.append(&send_key);
-        bar.append(&shot);
-        bar.append(&record_button);
-        bar.append(&grab_hint);
-        bar.append(&spacer);
-        bar.append(&scaling);
-        bar.append(&fullscreen);
-        bar.append(&detach);
+        let toolbar::Toolbar {
+            bar,
+            record_button,
+            grab_hint,
+        } = toolbar::toolbar();
 
         let toasts = adw::ToastOverlay::new();
         toasts.set_child(Some(&stack));
@@ -245,20 +129,6 @@ impl ConsolePage {
         views.add_named(&toasts, Some("graphical"));
         views.add_named(serial.widget(), Some("serial"));
         views.set_vexpand(true);
-        // Graphical | Serial, as virt-manager's View → Consoles.
-        let graphical_b = gtk::ToggleButton::with_label(&gettext("Graphical"));
-        let serial_b = gtk::ToggleButton::with_label(&gettext("Serial"));
-        serial_b.set_group(Some(&graphical_b));
-        graphical_b.set_active(true);
-        graphical_b.set_action_name(Some("console.view"));
-        graphical_b.set_action_target_value(Some(&"graphical".to_variant()));
-        serial_b.set_action_name(Some("console.view"));
-        serial_b.set_action_target_value(Some(&"serial".to_variant()));
-        let switch = gtk::Box::new(gtk::Orientation::Horizontal, 0);
-        switch.add_css_class("linked");
-        switch.append(&graphical_b);
-        switch.append(&serial_b);
-        bar.prepend(&switch);
         let widget = gtk::Box::new(gtk::Orientation::Vertical, 0);
         widget.append(&bar);
         widget.append(&views);
@@ -293,83 +163,7 @@ impl ConsolePage {
     }
 
     fn wire(self: &Rc<Self>, connect: &gtk::Button) {
-        let group = gio::SimpleActionGroup::new();
-        let weak = Rc::downgrade(self);
-        let a = gio::SimpleAction::new("send-key", Some(glib::VariantTy::STRING));
-        a.connect_activate(move |_, p| {
-            if let (Some(me), Some(id)) = (weak.upgrade(), p.and_then(|p| p.str())) {
-                me.send_key(id);
-            }
-        });
-        group.add_action(&a);
-        let weak = Rc::downgrade(self);
-        let a = gio::SimpleAction::new("screenshot", None);
-        a.connect_activate(move |_, _| {
-            if let Some(me) = weak.upgrade() {
-                me.choose_screenshot_file();
-            }
-        });
-        group.add_action(&a);
-        let weak = Rc::downgrade(self);
-        let a = gio::SimpleAction::new_stateful(
-            "scaling",
-            Some(glib::VariantTy::STRING),
-            &crate::ui::settings::console_scaling().to_variant(),
-        );
-        self.display
-            .set_scaling(Scaling::from_id(&crate::ui::settings::console_scaling()));
-        a.connect_activate(move |a, p| {
-            let (Some(me), Some(id)) = (weak.upgrade(), p.and_then(|p| p.str())) else {
-                return;
-            };
-            a.set_state(&id.to_variant());
-            me.display.set_scaling(Scaling::from_id(id));
-            crate::ui::settings::set_console_scaling(id);
-        });
-        group.add_action(&a);
-        let weak = Rc::downgrade(self);
-        let a = gio::SimpleAction::new_stateful("resize-guest", None, &false.to_variant());
-        a.connect_activate(move |a, _| {
-            let on = !a.state().and_then(|s| s.get::<bool>()).unwrap_or(false);
-            a.set_state(&on.to_variant());
-            if let Some(me) = weak.upgrade() {
-                if on {
-                    me.resize_guest_to_window();
-                }
-            }
-        });
-        group.add_action(&a);
-        let weak = Rc::downgrade(self);
-        let a = gio::SimpleAction::new("fullscreen", None);
-        a.connect_activate(move |_, _| {
-            if let Some(me) = weak.upgrade() {
-                me.toggle_fullscreen();
-            }
-        });
-        group.add_action(&a);
-        let weak = Rc::downgrade(self);
-        let a = gio::SimpleAction::new("detach", None);
-        a.connect_activate(move |_, _| {
-            if let Some(me) = weak.upgrade() {
-                me.detach();
-            }
-        });
-        group.add_action(&a);
-        let weak = Rc::downgrade(self);
-        let a = gio::SimpleAction::new_stateful(
-            "view",
-            Some(glib::VariantTy::STRING),
-            &"graphical".to_variant(),
-        );
-        a.connect_activate(move |a, p| {
-            let (Some(me), Some(id)) = (weak.upgrade(), p.and_then(|p| p.str())) else {
-                return;
-            };
-            a.set_state(&id.to_variant());
-            me.show_view(id);
-        });
-        group.add_action(&a);
-        self.widget.insert_action_group("console", Some(&group));
+        self.install_actions();
 
         let weak = Rc::downgrade(self);
         self.serial.connect_reconnect(move |mode| {
@@ -669,64 +463,6 @@ impl ConsolePage {
         session::send_combo(&*s, &codes);
     }
 
-    fn choose_screenshot_file(self: &Rc<Self>) {
-        let Some(win) = self.widget.root().and_downcast::<gtk::Window>() else {
-            return;
-        };
-        let name = format!(
-            "{}-{}.png",
-            self.domain.name(),
-            glib::DateTime::now_local()
-                .and_then(|d| d.format("%Y-%m-%d-%H%M%S"))
-                .map(|s| s.to_string())
-                .unwrap_or_default()
-        );
-        let chooser = gtk::FileChooserNative::new(
-            Some(&gettext("Save Screenshot")),
-            Some(&win),
-            gtk::FileChooserAction::Save,
-            Some(&gettext("_Save")),
-            Some(&gettext("_Cancel")),
-        );
-        chooser.set_current_name(&name);
-        if let Some(dir) = glib::user_special_dir(glib::UserDirectory::Pictures) {
-            let _ = chooser.set_current_folder(Some(&gio::File::for_path(dir)));
-        }
-        let weak = Rc::downgrade(self);
-        chooser.connect_response(move |c, resp| {
-            if resp == gtk::ResponseType::Accept {
-                if let (Some(me), Some(path)) = (weak.upgrade(), c.file().and_then(|f| f.path())) {
-                    me.screenshot_to(&path);
-                }
-            }
-        });
-        chooser.show();
-        // Keep the native dialog alive until it answers.
-        unsafe { self.widget.set_data("vireo-chooser", chooser) };
-    }
-
-    /// Saves the guest's screen (at its own resolution) to `path`; says how it went.
-    pub fn screenshot_to(&self, path: &std::path::Path) -> bool {
-        match self.display.save_png(path) {
-            Ok(_) => {
-                self.toast(&gettext("Screenshot saved to %s").replacen(
-                    "%s",
-                    &path.display().to_string(),
-                    1,
-                ));
-                true
-            }
-            Err(e) => {
-                self.toast(&gettext("Could not save the screenshot: %s").replacen("%s", &e, 1));
-                false
-            }
-        }
-    }
-
-    fn toast(&self, text: &str) {
-        self.toasts.add_toast(adw::Toast::new(text));
-    }
-
     fn toggle_fullscreen(&self) {
         let Some(win) = self.widget.root().and_downcast::<gtk::Window>() else {
             return;
@@ -793,65 +529,6 @@ impl ConsolePage {
         win.present();
         self.display.grab_focus();
     }
-
-    fn toggle_recording(&self, on: bool) {
-        if !on {
-            if let Some(r) = self.recorder.take() {
-                match r.finish() {
-                    Ok(info) => self.toast(&gettext("Recording saved to %s").replacen(
-                        "%s",
-                        &info.path.display().to_string(),
-                        1,
-                    )),
-                    Err(e) => self.toast(&gettext("The recording failed: %s").replacen(
-                        "%s",
-                        &e.to_string(),
-                        1,
-                    )),
-                }
-            }
-            return;
-        }
-        let Some((w, h, _)) = self.display.frame_rgba() else {
-            self.record_button.set_active(false);
-            self.toast(&gettext("The console shows no picture yet."));
-            return;
-        };
-        let dir =
-            glib::user_special_dir(glib::UserDirectory::Videos).unwrap_or_else(glib::home_dir);
-        let stamp = glib::DateTime::now_local()
-            .and_then(|d| d.format("%Y-%m-%d-%H%M%S"))
-            .map(|s| s.to_string())
-            .unwrap_or_default();
-        let path = dir.join(format!("{}-{stamp}.webm", self.domain.name()));
-        match crate::console::recorder::Recorder::start(&path, w, h) {
-            Ok(r) => {
-                self.recorder.replace(Some(r));
-                self.record_frame();
-            }
-            Err(e) => {
-                self.record_button.set_active(false);
-                self.toast(&gettext("Cannot record: %s").replacen("%s", &e.to_string(), 1));
-            }
-        }
-    }
-
-    fn record_frame(&self) {
-        let mut rec = self.recorder.borrow_mut();
-        let Some(r) = rec.as_mut() else { return };
-        let Some(s) = self.session() else { return };
-        let mut err = None;
-        s.with_frame(&mut |f| {
-            if let Err(e) = r.push_frame(f.data, f.stride, f.width, f.height) {
-                err = Some(e.to_string());
-            }
-        });
-        if let Some(e) = err {
-            drop(rec);
-            self.toast(&gettext("The recording failed: %s").replacen("%s", &e, 1));
-            self.record_button.set_active(false);
-        }
-    }
 }
 
 impl Drop for ConsolePage {
@@ -861,12 +538,4 @@ impl Drop for ConsolePage {
         }
         self.serial.close();
     }
-}
-
-fn icon_button(icon: &str, label: &str, action: &str) -> gtk::Button {
-    let b = gtk::Button::from_icon_name(icon);
-    b.set_tooltip_text(Some(label));
-    b.update_property(&[gtk::accessible::Property::Label(label)]);
-    b.set_action_name(Some(action));
-    b
 }
