@@ -146,6 +146,73 @@ pub fn send_combo(session: &dyn Session, qnums: &[u16]) {
     }
 }
 
+/// A session's state and its listener: reports a state only when it changes, and nothing
+/// at all once the session was closed by its owner.
+pub(crate) struct Reporter {
+    listener: Listener,
+    state: std::cell::RefCell<SessionState>,
+    pub closed: std::cell::Cell<bool>,
+}
+
+impl Reporter {
+    pub fn new(listener: Listener) -> Self {
+        Reporter {
+            listener,
+            state: std::cell::RefCell::new(SessionState::Connecting),
+            closed: std::cell::Cell::new(false),
+        }
+    }
+
+    pub fn state(&self) -> SessionState {
+        self.state.borrow().clone()
+    }
+
+    pub fn set_state(&self, s: SessionState) {
+        if *self.state.borrow() == s {
+            return;
+        }
+        self.state.replace(s.clone());
+        self.emit(SessionEvent::State(s));
+    }
+
+    pub fn emit(&self, ev: SessionEvent) {
+        if !self.closed.get() {
+            (self.listener)(&ev);
+        }
+    }
+}
+
+/// The state a failed socket request leaves a session in.
+pub(crate) fn failure_state(e: GraphicsError) -> SessionState {
+    match e {
+        GraphicsError::NoDisplay(_) => {
+            SessionState::NoDisplay(GraphicsError::NoDisplay(None).to_string())
+        }
+        e => SessionState::Disconnected(capitalise(&e.to_string())),
+    }
+}
+
+/// The socket of a reconnect for a session of `protocol`, or the state to show instead.
+pub(crate) fn socket_for(protocol: Protocol, res: Opened) -> Result<OwnedFd, SessionState> {
+    match res {
+        Ok((p, fd)) if p == protocol => Ok(fd),
+        Ok((other, _)) => Err(SessionState::Disconnected(format!(
+            "The guest's display changed to {}; reopen the console.",
+            other.name()
+        ))),
+        Err(e) => Err(failure_state(e)),
+    }
+}
+
+/// The sentence with its first letter upper-case (libvirt's and gvnc's messages are not).
+pub(crate) fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
 /// Opens a session of the right protocol: asks `source` for the first socket, then builds
 /// the VNC or SPICE session on it. The session's own later reconnects use `source` again.
 pub fn open(

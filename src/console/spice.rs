@@ -16,7 +16,7 @@ use spice_client_glib as spice;
 use spice_client_glib::prelude::*;
 
 use super::session::{
-    Buttons, FrameView, GraphicsError, GraphicsSource, Listener, Protocol, Session, SessionEvent,
+    Buttons, FrameView, GraphicsSource, Listener, Protocol, Reporter, Session, SessionEvent,
     SessionState,
 };
 use crate::backend::auth::Secret;
@@ -26,7 +26,7 @@ const MOUSE_MODE_CLIENT: i32 = 2;
 
 struct Inner {
     source: Rc<dyn GraphicsSource>,
-    listener: Listener,
+    report: Reporter,
     session: RefCell<Option<spice::Session>>,
     main: RefCell<Option<spice::MainChannel>>,
     display: RefCell<Option<spice::DisplayChannel>>,
@@ -35,11 +35,9 @@ struct Inner {
     has_primary: Cell<bool>,
     /// The buttons held at the last pointer event (SPICE sends press/release, not masks).
     buttons: Cell<Buttons>,
-    state: RefCell<SessionState>,
     password: RefCell<Option<Secret>>,
     auth_failed: Cell<bool>,
     last_error: RefCell<Option<String>>,
-    closed: Cell<bool>,
     generation: Cell<u64>,
 }
 
@@ -53,7 +51,7 @@ impl SpiceSession {
     ) -> Rc<SpiceSession> {
         Rc::new(SpiceSession(Rc::new(Inner {
             source,
-            listener,
+            report: Reporter::new(listener),
             session: RefCell::new(None),
             main: RefCell::new(None),
             display: RefCell::new(None),
@@ -61,11 +59,9 @@ impl SpiceSession {
             _audio: RefCell::new(None),
             has_primary: Cell::new(false),
             buttons: Cell::new(Buttons(0)),
-            state: RefCell::new(SessionState::Connecting),
             password: RefCell::new(password),
             auth_failed: Cell::new(false),
             last_error: RefCell::new(None),
-            closed: Cell::new(false),
             generation: Cell::new(0),
         })))
     }
@@ -73,19 +69,11 @@ impl SpiceSession {
 
 impl Inner {
     fn set_state(&self, s: SessionState) {
-        if *self.state.borrow() == s {
-            return;
-        }
-        self.state.replace(s.clone());
-        if !self.closed.get() {
-            (self.listener)(&SessionEvent::State(s));
-        }
+        self.report.set_state(s)
     }
 
     fn emit(&self, ev: SessionEvent) {
-        if !self.closed.get() {
-            (self.listener)(&ev);
-        }
+        self.report.emit(ev)
     }
 
     fn teardown(&self) {
@@ -178,7 +166,9 @@ impl Inner {
                     }
                     Err(e) => {
                         log::info!("SPICE channel socket: {e}");
-                        inner.last_error.replace(Some(capitalise(&e.to_string())));
+                        inner
+                            .last_error
+                            .replace(Some(super::session::capitalise(&e.to_string())));
                     }
                 }
             }));
@@ -321,15 +311,7 @@ impl Inner {
 
 fn live(w: &Weak<Inner>, gen: u64) -> Option<Rc<Inner>> {
     w.upgrade()
-        .filter(|i| i.generation.get() == gen && !i.closed.get())
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
+        .filter(|i| i.generation.get() == gen && !i.report.closed.get())
 }
 
 /// spice's button ids: left 1, middle 2, right 3, wheel up 4, down 5.
@@ -364,7 +346,7 @@ impl Session for SpiceSession {
     }
 
     fn state(&self) -> SessionState {
-        self.0.state.borrow().clone()
+        self.0.report.state()
     }
 
     fn with_frame(&self, f: &mut dyn FnMut(FrameView<'_>)) {
@@ -458,37 +440,30 @@ impl Session for SpiceSession {
 
     fn connect(&self) {
         let inner = self.0.clone();
-        inner.closed.set(false);
+        inner.report.closed.set(false);
         inner.generation.set(inner.generation.get() + 1);
         inner.teardown();
         inner.set_state(SessionState::Connecting);
         let weak = Rc::downgrade(&inner);
         inner.source.open(Box::new(move |res| {
             let Some(inner) = weak.upgrade() else { return };
-            if inner.closed.get() {
+            if inner.report.closed.get() {
                 return;
             }
-            match res {
-                Ok((Protocol::Spice, fd)) => inner.start(fd),
-                Ok((other, _)) => inner.set_state(SessionState::Disconnected(format!(
-                    "The guest's display changed to {}; reopen the console.",
-                    other.name()
-                ))),
-                Err(GraphicsError::NoDisplay(_)) => inner.set_state(SessionState::NoDisplay(
-                    GraphicsError::NoDisplay(None).to_string(),
-                )),
-                Err(e) => inner.set_state(SessionState::Disconnected(capitalise(&e.to_string()))),
+            match super::session::socket_for(Protocol::Spice, res) {
+                Ok(fd) => inner.start(fd),
+                Err(state) => inner.set_state(state),
             }
         }));
     }
 
     fn start_with(&self, fd: OwnedFd) {
-        self.0.closed.set(false);
+        self.0.report.closed.set(false);
         self.0.start(fd);
     }
 
     fn close(&self) {
-        self.0.closed.set(true);
+        self.0.report.closed.set(true);
         self.0.generation.set(self.0.generation.get() + 1);
         self.0.teardown();
     }

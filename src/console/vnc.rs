@@ -17,7 +17,8 @@ use glib::translate::{from_glib_full, IntoGlib, ToGlibPtr};
 use gvnc::prelude::*;
 
 use super::session::{
-    Buttons, FrameView, GraphicsSource, Listener, Protocol, Session, SessionEvent, SessionState,
+    Buttons, FrameView, GraphicsSource, Listener, Protocol, Reporter, Session, SessionEvent,
+    SessionState,
 };
 use crate::backend::auth::Secret;
 
@@ -48,17 +49,15 @@ const FB_KEY: &str = "vireo-framebuffer";
 
 struct Inner {
     source: Rc<dyn GraphicsSource>,
-    listener: Listener,
+    report: Reporter,
     conn: RefCell<Option<gvnc::Connection>>,
     fb: RefCell<Option<Rc<Fb>>>,
-    state: RefCell<SessionState>,
     password: RefCell<Option<Secret>>,
     /// gvnc asked for a password and waits for it.
     waiting_password: Cell<bool>,
     auth_failed: Cell<bool>,
     last_error: RefCell<Option<String>>,
     update_pending: Cell<bool>,
-    closed: Cell<bool>,
     /// Bumped on every (re)connect so signals of a replaced connection are ignored.
     generation: Cell<u64>,
 }
@@ -111,16 +110,14 @@ impl VncSession {
     ) -> Rc<VncSession> {
         Rc::new(VncSession(Rc::new(Inner {
             source,
-            listener,
+            report: Reporter::new(listener),
             conn: RefCell::new(None),
             fb: RefCell::new(None),
-            state: RefCell::new(SessionState::Connecting),
             password: RefCell::new(password),
             waiting_password: Cell::new(false),
             auth_failed: Cell::new(false),
             last_error: RefCell::new(None),
             update_pending: Cell::new(false),
-            closed: Cell::new(false),
             generation: Cell::new(0),
         })))
     }
@@ -128,19 +125,11 @@ impl VncSession {
 
 impl Inner {
     fn set_state(&self, s: SessionState) {
-        if *self.state.borrow() == s {
-            return;
-        }
-        self.state.replace(s.clone());
-        if !self.closed.get() {
-            (self.listener)(&SessionEvent::State(s));
-        }
+        self.report.set_state(s)
     }
 
     fn emit(&self, ev: SessionEvent) {
-        if !self.closed.get() {
-            (self.listener)(&ev);
-        }
+        self.report.emit(ev)
     }
 
     fn with_conn(&self, f: impl FnOnce(&gvnc::Connection)) {
@@ -433,16 +422,10 @@ impl Inner {
                 .borrow()
                 .clone()
                 .unwrap_or_else(|| "the VNC server closed the connection".into());
-            inner.set_state(SessionState::Disconnected(capitalise(&reason)));
+            inner.set_state(SessionState::Disconnected(super::session::capitalise(
+                &reason,
+            )));
         });
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
     }
 }
 
@@ -452,7 +435,7 @@ impl Session for VncSession {
     }
 
     fn state(&self) -> SessionState {
-        self.0.state.borrow().clone()
+        self.0.report.state()
     }
 
     fn with_frame(&self, f: &mut dyn FnMut(FrameView<'_>)) {
@@ -541,39 +524,30 @@ impl Session for VncSession {
 
     fn connect(&self) {
         let inner = self.0.clone();
-        inner.closed.set(false);
+        inner.report.closed.set(false);
         inner.drop_connection();
         inner.fb.replace(None);
         inner.set_state(SessionState::Connecting);
         let weak = Rc::downgrade(&inner);
         inner.source.open(Box::new(move |res| {
             let Some(inner) = weak.upgrade() else { return };
-            if inner.closed.get() {
+            if inner.report.closed.get() {
                 return;
             }
-            match res {
-                Ok((Protocol::Vnc, fd)) => inner.start(fd),
-                Ok((other, _)) => inner.set_state(SessionState::Disconnected(format!(
-                    "The guest's display changed to {}; reopen the console.",
-                    other.name()
-                ))),
-                Err(super::session::GraphicsError::NoDisplay(_)) => {
-                    inner.set_state(SessionState::NoDisplay(
-                        super::session::GraphicsError::NoDisplay(None).to_string(),
-                    ))
-                }
-                Err(e) => inner.set_state(SessionState::Disconnected(capitalise(&e.to_string()))),
+            match super::session::socket_for(Protocol::Vnc, res) {
+                Ok(fd) => inner.start(fd),
+                Err(state) => inner.set_state(state),
             }
         }));
     }
 
     fn start_with(&self, fd: OwnedFd) {
-        self.0.closed.set(false);
+        self.0.report.closed.set(false);
         self.0.start(fd);
     }
 
     fn close(&self) {
-        self.0.closed.set(true);
+        self.0.report.closed.set(true);
         self.0.generation.set(self.0.generation.get() + 1);
         self.0.drop_connection();
         self.0.fb.replace(None);

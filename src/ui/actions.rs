@@ -188,7 +188,7 @@ pub fn install(win: &adw::ApplicationWindow, sender: &ComponentSender<App>) {
     // Console automation (scripts, the UI tests): by guest name, on its open console page.
     let send_key = gio::SimpleAction::new(
         "console-send-key",
-        Some(glib::VariantTy::new("(ss)").expect("type")),
+        Some(&<(String, String)>::static_variant_type()),
     );
     send_key.connect_activate(|_, p| {
         if let Some((name, combo)) = p.and_then(|p| p.get::<(String, String)>()) {
@@ -201,7 +201,7 @@ pub fn install(win: &adw::ApplicationWindow, sender: &ComponentSender<App>) {
     app.add_action(&send_key);
     let shot = gio::SimpleAction::new(
         "console-screenshot",
-        Some(glib::VariantTy::new("(ss)").expect("type")),
+        Some(&<(String, String)>::static_variant_type()),
     );
     shot.connect_activate(|_, p| {
         if let Some((name, path)) = p.and_then(|p| p.get::<(String, String)>()) {

@@ -223,6 +223,12 @@ impl ConsoleDisplay {
         self.queue_draw();
     }
 
+    /// The guest screen's size in its own pixels, once a frame was shown.
+    pub fn frame_size(&self) -> Option<(u32, u32)> {
+        Some(self.imp().frame_size.get())
+            .filter(|&(w, h)| w > 0 && h > 0 && self.session().is_some())
+    }
+
     /// The guest's screen changed size.
     pub fn resized(&self, width: u32, height: u32) {
         self.imp().frame_size.set((width, height));

@@ -86,7 +86,7 @@ impl ConsolePage {
             }
             return;
         }
-        let Some((w, h, _)) = self.display.frame_rgba() else {
+        let Some((w, h)) = self.display.frame_size() else {
             self.record_button.set_active(false);
             self.toast(&gettext("The console shows no picture yet."));
             return;
