@@ -79,10 +79,11 @@ fn local_format() -> Option<gvnc::PixelFormat> {
 
 fn encodings() -> Vec<i32> {
     use gvnc::ConnectionEncoding as E;
+    // Lossless only (a console's screenshots must be exact; JPEG would also cost decoding
+    // time), ZRLE first as gtk-vnc does without its lossy option.
     [
-        E::TightJpeg5,
-        E::Tight,
         E::Zrle,
+        E::Tight,
         E::Hextile,
         E::Rre,
         E::CopyRect,

@@ -2,12 +2,15 @@
 //! The console display: a widget that paints a session's framebuffer and sends it keyboard
 //! and pointer input.
 //!
-//! Painting: the frame (B, G, R, X bytes) becomes one `GdkMemoryTexture` per painted frame,
-//! built in `snapshot()` behind a dirty flag so a burst of damage costs one texture. The X
-//! byte is undefined (gvnc leaves garbage, SPICE zero), so the texture is
-//! `B8g8r8a8Premultiplied` drawn over opaque black: whatever the alpha, the result is the
-//! colour (CONSOLE-NOTES.md). GTK 4.8 cannot update part of a texture (that came in 4.16),
-//! so a frame is one copy of the framebuffer; `benches/console_frame.rs` measures it.
+//! Painting: the frame (B, G, R, X bytes) becomes `GdkMemoryTexture`s, rebuilt in
+//! `snapshot()` from the damage gathered since the last paint, so a burst of damage costs
+//! one copy of each touched tile per painted frame. The X
+//! byte is undefined (gvnc leaves garbage, SPICE zero): for the GL renderer the texture is
+//! `B8g8r8a8Premultiplied` drawn over opaque black (whatever the alpha, the result is the
+//! colour; CONSOLE-NOTES.md), for the cairo renderer the copy forces the byte opaque (see
+//! [`Upload`]). GTK 4.8 cannot update part of a texture (that came in 4.16), so the frame
+//! is cut into [`TILE`]-sized textures and damage rebuilds only the tiles it touches;
+//! `benches/console_frame.rs` measures it.
 //! Sizes are in device pixels: at 1:1 a guest pixel is a device pixel, also at HiDPI.
 //!
 //! Input: keys go by hardware keycode → QEMU scancode, so the guest's layout decides. A
@@ -64,8 +67,7 @@ mod imp {
     #[derive(Default)]
     pub struct ConsoleDisplay {
         pub session: RefCell<Option<Rc<dyn Session>>>,
-        pub texture: RefCell<Option<gdk::Texture>>,
-        pub dirty: Cell<bool>,
+        pub tiles: RefCell<super::Tiles>,
         pub scaling: Cell<Scaling>,
         pub fullscreen: Cell<bool>,
         pub grabbed: Cell<bool>,
@@ -132,16 +134,28 @@ mod imp {
             let obj = self.obj();
             let (w, h) = (obj.width() as f32, obj.height() as f32);
             snapshot.append_color(&gdk::RGBA::BLACK, &graphene::Rect::new(0.0, 0.0, w, h));
-            if self.dirty.replace(false) || self.texture.borrow().is_none() {
-                let tex = self.build_texture();
-                self.texture.replace(tex);
+            if self.tiles.borrow().any_dirty() && self.rebuild_tiles() {
                 if let Some(f) = self.on_frame.borrow().as_ref() {
                     f();
                 }
             }
-            if let Some(tex) = self.texture.borrow().as_ref() {
-                let r = obj.frame_rect();
-                snapshot.append_texture(tex, &r);
+            let r = obj.frame_rect();
+            let tiles = self.tiles.borrow();
+            let (fw, fh) = tiles.size;
+            if r.width() > 0.0 && fw > 0 && fh > 0 {
+                let (sx, sy) = (r.width() / fw as f32, r.height() / fh as f32);
+                // Edges rounded to whole pixels, so neighbouring tiles meet without a seam.
+                let edge = |origin: f32, scale: f32, v: u32| (origin + v as f32 * scale).round();
+                for (i, tex) in tiles.textures.iter().enumerate() {
+                    let Some(tex) = tex else { continue };
+                    let (x0, y0, x1, y1) = tiles.bounds(i);
+                    let (left, top) = (edge(r.x(), sx, x0), edge(r.y(), sy, y0));
+                    let (right, bottom) = (edge(r.x(), sx, x1), edge(r.y(), sy, y1));
+                    snapshot.append_texture(
+                        tex,
+                        &graphene::Rect::new(left, top, right - left, bottom - top),
+                    );
+                }
             }
             if obj.has_focus() && !self.grabbed.get() {
                 // A thin focus line, so keyboard users see where keys go.
@@ -153,40 +167,168 @@ mod imp {
     }
 
     impl ConsoleDisplay {
-        pub fn build_texture(&self) -> Option<gdk::Texture> {
-            let session = self.session.borrow().clone()?;
-            let mut tex = None;
+        /// Rebuilds the textures of the tiles damage touched; true when any was rebuilt.
+        pub fn rebuild_tiles(&self) -> bool {
+            let Some(session) = self.session.borrow().clone() else {
+                self.tiles.replace(super::Tiles::default());
+                return false;
+            };
+            let upload = super::upload_for(&*self.obj());
+            let mut tiles = self.tiles.borrow_mut();
+            let mut built = false;
             session.with_frame(&mut |f| {
-                tex = super::frame_texture(f);
-                if tex.is_some() {
-                    self.frame_size.set((f.width, f.height));
-                }
+                built = tiles.rebuild(f, upload) > 0;
+                self.frame_size.set((f.width, f.height));
             });
-            tex
+            built
         }
     }
 }
 
-/// The texture of a frame: one copy of the framebuffer into a `GdkMemoryTexture`, drawn
-/// over black (the format is premultiplied so that an undefined fourth byte cannot matter).
-/// None for an empty or inconsistent frame.
-pub fn frame_texture(f: crate::console::session::FrameView<'_>) -> Option<gdk::Texture> {
-    if f.width == 0 || f.height == 0 || f.stride < f.width as usize * 4 {
+/// How a frame becomes a texture; which is cheaper depends on GTK's renderer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upload {
+    /// The bytes as they are, read as premultiplied BGRA over black: the format GL uploads
+    /// without converting, and an undefined fourth byte cannot matter (CONSOLE-NOTES.md).
+    Premultiplied,
+    /// The bytes with the fourth forced opaque, read as straight BGRA. GTK 4.8's cairo
+    /// renderer converts premultiplied BGRA to its own (identical) format through floats
+    /// per pixel, but has a direct path from straight BGRA; forcing alpha during our one
+    /// copy is far cheaper than that conversion.
+    Opaque,
+}
+
+/// The upload that suits the renderer drawing `widget` (cairo, or anything else).
+pub fn upload_for(widget: &impl IsA<gtk::Widget>) -> Upload {
+    let cairo = widget
+        .native()
+        .and_then(|n| n.renderer())
+        .is_some_and(|r| r.is::<gtk::gsk::CairoRenderer>());
+    if cairo {
+        Upload::Opaque
+    } else {
+        Upload::Premultiplied
+    }
+}
+
+/// Side of a tile, in guest pixels. GTK 4.8 cannot update part of a texture, so the frame
+/// is cut into tiles, each its own texture: damage rebuilds only the tiles it touches, and
+/// GTK redraws (and the GL renderer re-uploads) only those. 128 keeps a blinking text cursor
+/// or one new line cheap without making a full-screen update much dearer (measured in
+/// `benches/console_frame.rs`).
+pub const TILE: u32 = 128;
+
+/// The frame's tile grid: a texture per tile and which tiles need a new one.
+#[derive(Default)]
+pub struct Tiles {
+    pub size: (u32, u32),
+    upload: Option<Upload>,
+    pub textures: Vec<Option<gdk::Texture>>,
+    pub dirty: Vec<bool>,
+}
+
+impl Tiles {
+    fn columns(&self) -> u32 {
+        self.size.0.div_ceil(TILE)
+    }
+
+    /// Makes the grid fit a frame of this size (everything dirty when it changes).
+    pub fn fit(&mut self, width: u32, height: u32, upload: Upload) {
+        if self.size != (width, height) || self.upload != Some(upload) {
+            self.size = (width, height);
+            self.upload = Some(upload);
+            let n = (width.div_ceil(TILE) * height.div_ceil(TILE)) as usize;
+            self.textures = vec![None; n];
+            self.dirty = vec![true; n];
+        }
+    }
+
+    /// Tile `i`'s guest-pixel bounds (x0, y0, x1, y1), exclusive ends.
+    pub fn bounds(&self, i: usize) -> (u32, u32, u32, u32) {
+        let cols = self.columns().max(1);
+        let (tx, ty) = (i as u32 % cols, i as u32 / cols);
+        let (x0, y0) = (tx * TILE, ty * TILE);
+        (
+            x0,
+            y0,
+            (x0 + TILE).min(self.size.0),
+            (y0 + TILE).min(self.size.1),
+        )
+    }
+
+    /// Marks the tiles a damaged rectangle touches; everything when the grid is unknown.
+    pub fn damage(&mut self, x: u32, y: u32, w: u32, h: u32) {
+        let cols = self.columns();
+        if cols == 0 || w == 0 || h == 0 {
+            self.mark_all();
+            return;
+        }
+        let rows = self.size.1.div_ceil(TILE);
+        let (x1, y1) = ((x + w - 1) / TILE, (y + h - 1) / TILE);
+        for ty in (y / TILE)..=y1.min(rows.saturating_sub(1)) {
+            for tx in (x / TILE)..=x1.min(cols - 1) {
+                if let Some(d) = self.dirty.get_mut((ty * cols + tx) as usize) {
+                    *d = true;
+                }
+            }
+        }
+    }
+
+    pub fn mark_all(&mut self) {
+        self.dirty.iter_mut().for_each(|d| *d = true);
+        if self.dirty.is_empty() {
+            // No grid yet: the next rebuild makes one, all dirty.
+            self.size = (0, 0);
+        }
+    }
+
+    /// Gives every dirty tile a new texture from `f`; returns how many were rebuilt.
+    pub fn rebuild(&mut self, f: crate::console::session::FrameView<'_>, upload: Upload) -> usize {
+        self.fit(f.width, f.height, upload);
+        let mut n = 0;
+        for i in 0..self.textures.len() {
+            if self.dirty[i] {
+                let (x0, y0, x1, y1) = self.bounds(i);
+                self.textures[i] = frame_texture(f, (x0, y0, x1 - x0, y1 - y0), upload);
+                self.dirty[i] = false;
+                n += 1;
+            }
+        }
+        n
+    }
+
+    pub fn any_dirty(&self) -> bool {
+        self.size == (0, 0) || self.dirty.iter().any(|&d| d)
+    }
+}
+
+/// The texture of one rectangle `(x, y, w, h)` of a frame: its rows copied into a
+/// `GdkMemoryTexture`. None for an empty or inconsistent frame or rectangle.
+pub fn frame_texture(
+    f: crate::console::session::FrameView<'_>,
+    (x, y, w, h): (u32, u32, u32, u32),
+    upload: Upload,
+) -> Option<gdk::Texture> {
+    if w == 0 || h == 0 || x + w > f.width || y + h > f.height || f.stride < f.width as usize * 4 {
         return None;
     }
-    let len = f.stride * (f.height as usize - 1) + f.width as usize * 4;
-    let data = f.data.get(..len)?;
-    let bytes = glib::Bytes::from(data);
-    Some(
-        gdk::MemoryTexture::new(
-            f.width as i32,
-            f.height as i32,
-            gdk::MemoryFormat::B8g8r8a8Premultiplied,
-            &bytes,
-            f.stride,
-        )
-        .upcast(),
-    )
+    let row = w as usize * 4;
+    let mut v = Vec::with_capacity(row * h as usize);
+    for r in y as usize..(y + h) as usize {
+        let start = r * f.stride + x as usize * 4;
+        v.extend_from_slice(f.data.get(start..start + row)?);
+    }
+    let format = match upload {
+        Upload::Premultiplied => gdk::MemoryFormat::B8g8r8a8Premultiplied,
+        Upload::Opaque => {
+            for px in v.chunks_exact_mut(4) {
+                px[3] = 0xff;
+            }
+            gdk::MemoryFormat::B8g8r8a8
+        }
+    };
+    let bytes = glib::Bytes::from_owned(v);
+    Some(gdk::MemoryTexture::new(w as i32, h as i32, format, &bytes, row).upcast())
 }
 
 glib::wrapper! {
@@ -209,7 +351,7 @@ impl ConsoleDisplay {
     /// Shows `session`'s frames and sends it input (None: black, no input).
     pub fn set_session(&self, session: Option<Rc<dyn Session>>) {
         self.imp().session.replace(session);
-        self.imp().texture.replace(None);
+        self.imp().tiles.replace(Tiles::default());
         self.frame_changed();
     }
 
@@ -217,9 +359,15 @@ impl ConsoleDisplay {
         self.imp().session.borrow().clone()
     }
 
-    /// The session's frame changed: repaint (once per frame, however many calls).
+    /// The whole frame changed: repaint (once per frame, however many calls).
     pub fn frame_changed(&self) {
-        self.imp().dirty.set(true);
+        self.imp().tiles.borrow_mut().mark_all();
+        self.queue_draw();
+    }
+
+    /// A rectangle of the frame changed: its tiles get new textures at the next paint.
+    pub fn damage(&self, x: u32, y: u32, width: u32, height: u32) {
+        self.imp().tiles.borrow_mut().damage(x, y, width, height);
         self.queue_draw();
     }
 
@@ -568,5 +716,29 @@ impl ConsoleDisplay {
         );
         tex.save_to_png(path).map_err(|e| e.to_string())?;
         Ok((w, h))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn damage_marks_only_the_tiles_it_touches() {
+        let mut t = Tiles::default();
+        t.fit(720, 400, Upload::Opaque);
+        assert_eq!(t.textures.len(), 6 * 4);
+        t.dirty.iter_mut().for_each(|d| *d = false);
+        // One text line at the bottom (row 24 of 25, 16 px): the last tile row only.
+        t.damage(0, 384, 720, 16);
+        let marked: Vec<usize> = (0..t.dirty.len()).filter(|&i| t.dirty[i]).collect();
+        assert_eq!(marked, vec![18, 19, 20, 21, 22, 23]);
+        // The last column's and row's tiles end at the frame's edge.
+        assert_eq!(t.bounds(23), (640, 384, 720, 400));
+        // A rectangle past the edge marks what exists, never panics.
+        t.dirty.iter_mut().for_each(|d| *d = false);
+        t.damage(700, 390, 500, 500);
+        assert_eq!((0..t.dirty.len()).filter(|&i| t.dirty[i]).count(), 1);
+        assert!(t.any_dirty());
     }
 }

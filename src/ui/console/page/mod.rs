@@ -350,7 +350,12 @@ impl ConsolePage {
             SessionEvent::Resized { width, height } => {
                 self.display.resized(*width, *height);
             }
-            SessionEvent::Damage { .. } => self.display.frame_changed(),
+            SessionEvent::Damage {
+                x,
+                y,
+                width,
+                height,
+            } => self.display.damage(*x, *y, *width, *height),
             SessionEvent::PointerMode { .. } => {}
             SessionEvent::Bell => self.display.error_bell(),
         }
