@@ -422,8 +422,6 @@ fn check_size(width: u32, height: u32) -> Result<(), RecordError> {
     Ok(())
 }
 
-/// `gst_init` once per process; its failure is kept and returned on every call.
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,7 @@ use gst::prelude::*;
 
 use super::{target_bitrate, RecordError, Watch, ELEMENTS};
 
+/// `gst_init` once per process; its failure is kept and returned on every call.
 pub(super) fn init() -> Result<(), RecordError> {
     static INIT: OnceLock<Result<(), String>> = OnceLock::new();
     INIT.get_or_init(|| gst::init().map_err(|e| e.to_string()))
