@@ -55,6 +55,7 @@ pub struct ConsolePage {
     auth: adw::StatusPage,
     password: gtk::PasswordEntry,
     grab_hint: gtk::Label,
+    graphical_only: Vec<gtk::Widget>,
     slot: RefCell<Option<session::SessionSlot>>,
     domain: DomainObject,
     input: relm4::Sender<AppMsg>,
@@ -120,6 +121,7 @@ impl ConsolePage {
             bar,
             record_button,
             grab_hint,
+            graphical_only,
         } = toolbar::toolbar();
 
         let toasts = adw::ToastOverlay::new();
@@ -142,6 +144,7 @@ impl ConsolePage {
             auth,
             password,
             grab_hint,
+            graphical_only,
             slot: RefCell::new(None),
             domain: domain.clone(),
             input,
@@ -423,6 +426,10 @@ impl ConsolePage {
     /// Shows the graphical display or the serial console (opened when first shown).
     pub fn show_view(self: &Rc<Self>, id: &str) {
         self.views.set_visible_child_name(id);
+        for w in &self.graphical_only {
+            w.set_visible(id != "serial");
+        }
+        self.grab_hint.set_visible(id != "serial" && self.display.is_grabbed());
         if id == "serial" {
             if !self.serial_wanted.replace(true) {
                 self.open_serial(crate::console::serial::OpenMode::IfFree);

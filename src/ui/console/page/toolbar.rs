@@ -14,6 +14,8 @@ pub(super) struct Toolbar {
     pub bar: gtk::Box,
     pub record_button: gtk::ToggleButton,
     pub grab_hint: gtk::Label,
+    /// What only the graphical display uses (hidden while the serial console shows).
+    pub graphical_only: Vec<gtk::Widget>,
 }
 
 pub(super) fn toolbar() -> Toolbar {
@@ -107,10 +109,18 @@ pub(super) fn toolbar() -> Toolbar {
     switch.append(&graphical_b);
     switch.append(&serial_b);
     bar.prepend(&switch);
+    let graphical_only = vec![
+        send_key.upcast(),
+        shot.upcast(),
+        record_button.clone().upcast(),
+        scaling.upcast(),
+        fullscreen.upcast(),
+    ];
     Toolbar {
         bar,
         record_button,
         grab_hint,
+        graphical_only,
     }
 }
 
