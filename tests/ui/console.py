@@ -15,7 +15,7 @@ from harness import App, check, click, find, log, screenshot, virsh, wait, walk,
 GUEST_DIR = os.environ.get("VIREO_TEST_GUEST_DIR", "/var/lib/libvirt/images/vireo-test-guest")
 
 
-def define_guest(name, template, artifacts):
+def define_guest(name, template, artifacts, passwd=None):
     """A guest of our own from the template: own disk, serial port logged to a file."""
     with open(os.path.join(GUEST_DIR, template)) as f:
         xml = f.read()
@@ -31,6 +31,8 @@ def define_guest(name, template, artifacts):
     xml = re.sub(r"\s*<uuid>[^<]*</uuid>", "", xml, count=1)
     xml = re.sub(r"<source file='[^']*\.qcow2'/>", f"<source file='{disk}'/>", xml, count=1)
     xml = xml.replace("<serial type='pty'>", f"<serial type='pty'><log file='{serial}' append='off'/>", 1)
+    if passwd:
+        xml = xml.replace("<graphics ", f"<graphics passwd='{passwd}' ", 1)
     path = os.path.join(artifacts, name + ".xml")
     with open(path, "w") as f:
         f.write(xml)
@@ -76,7 +78,9 @@ def shot(app, name, path):
 
 def console_scenario(opts, protocol):
     name = f"vireo-ui-console-{protocol}"
-    serial = define_guest(name, f"vireo-test-{protocol}.xml", opts.artifacts)
+    # The VNC guest's display has a password: the console asks for it.
+    passwd = "s3cret" if protocol == "vnc" else None
+    serial = define_guest(name, f"vireo-test-{protocol}.xml", opts.artifacts, passwd)
     art = lambda f: os.path.join(opts.artifacts, f"console-{protocol}-{f}")
     try:
         app = App(opts.app, ["--connect", "qemu:///system", "--show-domain-console", name])
@@ -89,6 +93,20 @@ def console_scenario(opts, protocol):
             click(start)
         check(wait(lambda: serial_has(serial, "=== vireo test guest ==="), 120, "guest boot") is not None,
               f"{protocol}: the guest boots")
+        if passwd:
+            check(wait(lambda: find("label", "Password Required"), 60, "password page") is not None,
+                  f"{protocol}: a password-protected display asks for its password")
+            screenshot(art("password.png"))
+            entry = find("password text", "Console password")
+            if check(entry is not None, f"{protocol}: the password entry is exposed"):
+                click(entry)
+                xdo("type", "--delay", 40, "wrong")
+                xdo("key", "Return")
+                check(wait(lambda: find("label", "The password was refused. Try again."), 30, "refused") is not None,
+                      f"{protocol}: a wrong password is refused with a clear message, not a hang")
+                click(entry)
+                xdo("type", "--delay", 40, passwd)
+                xdo("key", "Return")
         widget = wait(lambda: find("image", f"Console of {name}"), 60, "console widget")
         if not check(widget is not None, f"{protocol}: the console widget is exposed as 'Console of {name}'"):
             screenshot(art("missing.png"))

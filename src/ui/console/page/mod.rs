@@ -96,6 +96,7 @@ impl ConsolePage {
         auth.set_title(&gettext("Password Required"));
         let password = gtk::PasswordEntry::new();
         password.set_show_peek_icon(true);
+        password.set_placeholder_text(Some(&gettext("Password")));
         password.update_property(&[gtk::accessible::Property::Label(&gettext(
             "Console password",
         ))]);
@@ -379,7 +380,7 @@ impl ConsolePage {
                 } else {
                     gettext("The console of this virtual machine is protected by a password.")
                 }));
-                self.auth.set_tooltip_text(Some(message));
+                log::info!("console password needed: {message}");
                 self.stack.set_visible_child_name("auth");
                 self.password.grab_focus();
             }
