@@ -430,7 +430,8 @@ impl ConsolePage {
         for w in &self.graphical_only {
             w.set_visible(id != "serial");
         }
-        self.grab_hint.set_visible(id != "serial" && self.display.is_grabbed());
+        self.grab_hint
+            .set_visible(id != "serial" && self.display.is_grabbed());
         if id == "serial" {
             if !self.serial_wanted.replace(true) {
                 self.open_serial(crate::console::serial::OpenMode::IfFree);
