@@ -12,7 +12,7 @@ use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use gtk::prelude::*;
 use gtk::{gdk, gsk};
 use vireo::console::session::FrameView;
-use vireo::ui::console::display::{frame_texture, Tiles, Upload};
+use vireo::ui::console::display::{frame_texture, Placement, Tiles, Upload};
 
 const W: u32 = 1920;
 const H: u32 = 1080;
@@ -32,48 +32,81 @@ fn view(data: &[u8]) -> FrameView<'_> {
     }
 }
 
+/// The frame at 1:1, or scaled by `s`.
+fn placed(s: f32) -> Placement {
+    Placement {
+        x: 0.0,
+        y: 0.0,
+        width: W as f32 * s,
+        height: H as f32 * s,
+    }
+}
+
 fn bench(c: &mut Criterion) {
     let data = frame();
     let mut g = c.benchmark_group("console_frame");
-    for (label, upload) in [
+    let at = placed(1.0);
+    // The cairo tiles need GTK's types (render nodes), hence gtk::init, which needs a display.
+    let display = gtk::init().is_ok();
+    let mut uploads = vec![
         ("premultiplied", Upload::Premultiplied),
         ("opaque", Upload::Opaque),
-    ] {
-        g.bench_function(format!("1080p_full_update_one_texture_{label}"), |b| {
-            b.iter(|| black_box(frame_texture(view(&data), (0, 0, W, H), upload)))
-        });
+    ];
+    if display {
+        uploads.push(("cairo", Upload::Cairo));
+    }
+    for (label, upload) in uploads {
+        if upload != Upload::Cairo {
+            g.bench_function(format!("1080p_full_update_one_texture_{label}"), |b| {
+                b.iter(|| black_box(frame_texture(view(&data), (0, 0, W, H), upload)))
+            });
+        }
         let mut tiles = Tiles::default();
         g.bench_function(format!("1080p_full_update_tiles_{label}"), |b| {
             b.iter(|| {
                 tiles.damage(0, 0, W, H);
-                black_box(tiles.rebuild(view(&data), upload))
+                black_box(tiles.rebuild(view(&data), upload, at))
             })
         });
         g.bench_function(format!("1080p_one_text_line_tiles_{label}"), |b| {
             b.iter(|| {
                 tiles.damage(0, 512, W, 16);
-                black_box(tiles.rebuild(view(&data), upload))
+                black_box(tiles.rebuild(view(&data), upload, at))
             })
         });
     }
-    // Upload + draw through GTK's cairo renderer, offscreen (needs a display).
-    if gtk::init().is_ok() {
+    if display {
+        // Scaled to 1.25 (fit to a larger window): the cairo tiles are scaled once per change.
+        let mut tiles = Tiles::default();
+        g.bench_function("1080p_one_text_line_tiles_cairo_scaled_1.25", |b| {
+            b.iter(|| {
+                tiles.damage(0, 512, W, 16);
+                black_box(tiles.rebuild(view(&data), Upload::Cairo, placed(1.25)))
+            })
+        });
+        // Full update → tiles → drawn by GTK's cairo renderer, offscreen.
         let renderer = gsk::CairoRenderer::new();
         if renderer.realize(None::<&gdk::Surface>).is_ok() {
             let rect = gtk::graphene::Rect::new(0.0, 0.0, W as f32, H as f32);
             for (label, upload) in [
                 ("premultiplied", Upload::Premultiplied),
                 ("opaque", Upload::Opaque),
+                ("cairo", Upload::Cairo),
             ] {
-                g.bench_function(format!("1080p_full_update_drawn_by_cairo_{label}"), |b| {
-                    b.iter(|| {
-                        let Some(fresh) = frame_texture(view(&data), (0, 0, W, H), upload) else {
-                            return;
-                        };
-                        let node = gsk::TextureNode::new(&fresh, &rect);
-                        black_box(renderer.render_texture(&node, Some(&rect)));
-                    })
-                });
+                let mut tiles = Tiles::default();
+                g.bench_function(
+                    format!("1080p_full_update_tiles_drawn_by_cairo_{label}"),
+                    |b| {
+                        b.iter(|| {
+                            tiles.damage(0, 0, W, H);
+                            tiles.rebuild(view(&data), upload, at);
+                            let nodes: Vec<gsk::RenderNode> =
+                                tiles.nodes.iter().flatten().cloned().collect();
+                            let node = gsk::ContainerNode::new(&nodes);
+                            black_box(renderer.render_texture(&node, Some(&rect)));
+                        })
+                    },
+                );
             }
             renderer.unrealize();
         }

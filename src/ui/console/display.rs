@@ -24,7 +24,7 @@ use std::rc::Rc;
 use gtk::glib::translate::IntoGlib;
 use gtk::prelude::*;
 use gtk::subclass::prelude::*;
-use gtk::{gdk, glib, graphene};
+use gtk::{gdk, glib, graphene, gsk};
 
 use crate::console::keymap;
 use crate::console::session::{Buttons, Session};
@@ -134,29 +134,28 @@ mod imp {
             let obj = self.obj();
             let (w, h) = (obj.width() as f32, obj.height() as f32);
             snapshot.append_color(&gdk::RGBA::BLACK, &graphene::Rect::new(0.0, 0.0, w, h));
-            if self.tiles.borrow().any_dirty() && self.rebuild_tiles() {
+            let dev = obj.scale_factor().max(1) as f32;
+            let r = obj.frame_rect();
+            let placement = super::Placement {
+                x: r.x() * dev,
+                y: r.y() * dev,
+                width: r.width() * dev,
+                height: r.height() * dev,
+            };
+            if self.tiles.borrow().stale(placement) && self.rebuild_tiles(placement) {
                 if let Some(f) = self.on_frame.borrow().as_ref() {
                     f();
                 }
             }
-            let r = obj.frame_rect();
-            let tiles = self.tiles.borrow();
-            let (fw, fh) = tiles.size;
-            if r.width() > 0.0 && fw > 0 && fh > 0 {
-                let (sx, sy) = (r.width() / fw as f32, r.height() / fh as f32);
-                // Edges rounded to whole pixels, so neighbouring tiles meet without a seam.
-                let edge = |origin: f32, scale: f32, v: u32| (origin + v as f32 * scale).round();
-                for (i, tex) in tiles.textures.iter().enumerate() {
-                    let Some(tex) = tex else { continue };
-                    let (x0, y0, x1, y1) = tiles.bounds(i);
-                    let (left, top) = (edge(r.x(), sx, x0), edge(r.y(), sy, y0));
-                    let (right, bottom) = (edge(r.x(), sx, x1), edge(r.y(), sy, y1));
-                    snapshot.append_texture(
-                        tex,
-                        &graphene::Rect::new(left, top, right - left, bottom - top),
-                    );
-                }
+            // The nodes are in device pixels: at 1:1 a guest pixel is a device pixel.
+            snapshot.save();
+            if dev != 1.0 {
+                snapshot.scale(1.0 / dev, 1.0 / dev);
             }
+            for node in self.tiles.borrow().nodes.iter().flatten() {
+                snapshot.append_node(node);
+            }
+            snapshot.restore();
             if obj.has_focus() && !self.grabbed.get() {
                 // A thin focus line, so keyboard users see where keys go.
                 let c = gdk::RGBA::new(0.21, 0.52, 0.89, 0.8);
@@ -167,8 +166,9 @@ mod imp {
     }
 
     impl ConsoleDisplay {
-        /// Rebuilds the textures of the tiles damage touched; true when any was rebuilt.
-        pub fn rebuild_tiles(&self) -> bool {
+        /// Rebuilds the nodes of the tiles damage touched (all of them when the frame moved);
+        /// true when any tile got new content.
+        pub fn rebuild_tiles(&self, placement: super::Placement) -> bool {
             let Some(session) = self.session.borrow().clone() else {
                 self.tiles.replace(super::Tiles::default());
                 return false;
@@ -177,7 +177,7 @@ mod imp {
             let mut tiles = self.tiles.borrow_mut();
             let mut built = false;
             session.with_frame(&mut |f| {
-                built = tiles.rebuild(f, upload) > 0;
+                built = tiles.rebuild(f, upload, placement) > 0;
                 self.frame_size.set((f.width, f.height));
             });
             built
@@ -185,17 +185,21 @@ mod imp {
     }
 }
 
-/// How a frame becomes a texture; which is cheaper depends on GTK's renderer.
+/// How tiles are handed to GTK; which is cheaper depends on GTK's renderer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Upload {
-    /// The bytes as they are, read as premultiplied BGRA over black: the format GL uploads
-    /// without converting, and an undefined fourth byte cannot matter (CONSOLE-NOTES.md).
+    /// A texture per tile, the bytes as they are, read as premultiplied BGRA over black: the
+    /// format GL uploads without converting, and an undefined fourth byte cannot matter
+    /// (CONSOLE-NOTES.md).
     Premultiplied,
-    /// The bytes with the fourth forced opaque, read as straight BGRA. GTK 4.8's cairo
-    /// renderer converts premultiplied BGRA to its own (identical) format through floats
-    /// per pixel, but has a direct path from straight BGRA; forcing alpha during our one
-    /// copy is far cheaper than that conversion.
+    /// A texture per tile with the fourth byte forced opaque, read as straight BGRA. Kept for
+    /// the frame bench: GTK 4.8's cairo renderer converts a texture again at every draw.
     Opaque,
+    /// For GTK's cairo renderer: a cairo node per tile whose surface already holds the tile
+    /// converted (the frame read as cairo's RGB24, which ignores the fourth byte) and scaled
+    /// to device pixels, once per change. Drawing it is a plain copy of what is on screen;
+    /// a texture node would be converted (and scaled) again at every draw.
+    Cairo,
 }
 
 /// The upload that suits the renderer drawing `widget` (cairo, or anything else).
@@ -205,25 +209,38 @@ pub fn upload_for(widget: &impl IsA<gtk::Widget>) -> Upload {
         .and_then(|n| n.renderer())
         .is_some_and(|r| r.is::<gtk::gsk::CairoRenderer>());
     if cairo {
-        Upload::Opaque
+        Upload::Cairo
     } else {
         Upload::Premultiplied
     }
 }
 
 /// Side of a tile, in guest pixels. GTK 4.8 cannot update part of a texture, so the frame
-/// is cut into tiles, each its own texture: damage rebuilds only the tiles it touches, and
-/// GTK redraws (and the GL renderer re-uploads) only those. 128 keeps a blinking text cursor
-/// or one new line cheap without making a full-screen update much dearer (measured in
-/// `benches/console_frame.rs`).
+/// is cut into tiles, each its own render node: damage rebuilds only the tiles it touches,
+/// and GTK redraws (and the GL renderer re-uploads) only those. 128 keeps a blinking text
+/// cursor or one new line cheap without making a full-screen update much dearer (measured
+/// in `benches/console_frame.rs`).
 pub const TILE: u32 = 128;
 
-/// The frame's tile grid: a texture per tile and which tiles need a new one.
+/// Where the frame is drawn, in device pixels (the widget's coordinates times its scale).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Placement {
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+}
+
+/// The frame's tile grid: a render node per tile, and which tiles need a new one.
 #[derive(Default)]
 pub struct Tiles {
     pub size: (u32, u32),
     upload: Option<Upload>,
-    pub textures: Vec<Option<gdk::Texture>>,
+    placement: Placement,
+    /// Texture uploads only: each tile's texture, kept while only the placement changes.
+    textures: Vec<Option<gdk::Texture>>,
+    /// What the widget appends, in device pixels.
+    pub nodes: Vec<Option<gsk::RenderNode>>,
     pub dirty: Vec<bool>,
 }
 
@@ -239,6 +256,7 @@ impl Tiles {
             self.upload = Some(upload);
             let n = (width.div_ceil(TILE) * height.div_ceil(TILE)) as usize;
             self.textures = vec![None; n];
+            self.nodes = vec![None; n];
             self.dirty = vec![true; n];
         }
     }
@@ -254,6 +272,24 @@ impl Tiles {
             (x0 + TILE).min(self.size.0),
             (y0 + TILE).min(self.size.1),
         )
+    }
+
+    /// Tile `i`'s place in device pixels. Edges are rounded to whole pixels, so neighbouring
+    /// tiles meet without a seam.
+    fn device_rect(&self, i: usize) -> graphene::Rect {
+        let p = self.placement;
+        let (fw, fh) = (self.size.0.max(1) as f32, self.size.1.max(1) as f32);
+        let (sx, sy) = (p.width / fw, p.height / fh);
+        let (x0, y0, x1, y1) = self.bounds(i);
+        let (left, top) = (
+            (p.x + x0 as f32 * sx).round(),
+            (p.y + y0 as f32 * sy).round(),
+        );
+        let (right, bottom) = (
+            (p.x + x1 as f32 * sx).round(),
+            (p.y + y1 as f32 * sy).round(),
+        );
+        graphene::Rect::new(left, top, right - left, bottom - top)
     }
 
     /// Marks the tiles a damaged rectangle touches; everything when the grid is unknown.
@@ -282,16 +318,57 @@ impl Tiles {
         }
     }
 
-    /// Gives every dirty tile a new texture from `f`; returns how many were rebuilt.
-    pub fn rebuild(&mut self, f: crate::console::session::FrameView<'_>, upload: Upload) -> usize {
+    /// Whether the next paint must call [`Tiles::rebuild`].
+    pub fn stale(&self, placement: Placement) -> bool {
+        self.any_dirty() || self.placement != placement
+    }
+
+    /// Gives every dirty tile a new node from `f`, placed at `placement`; returns how many
+    /// tiles got new content. A new placement re-places every node (cairo tiles are drawn
+    /// again, textures are kept).
+    pub fn rebuild(
+        &mut self,
+        f: crate::console::session::FrameView<'_>,
+        upload: Upload,
+        placement: Placement,
+    ) -> usize {
         self.fit(f.width, f.height, upload);
+        let moved = self.placement != placement;
+        self.placement = placement;
         let mut n = 0;
-        for i in 0..self.textures.len() {
-            if self.dirty[i] {
-                let (x0, y0, x1, y1) = self.bounds(i);
-                self.textures[i] = frame_texture(f, (x0, y0, x1 - x0, y1 - y0), upload);
-                self.dirty[i] = false;
-                n += 1;
+        match upload {
+            Upload::Premultiplied | Upload::Opaque => {
+                for i in 0..self.nodes.len() {
+                    if self.dirty[i] {
+                        let (x0, y0, x1, y1) = self.bounds(i);
+                        self.textures[i] = frame_texture(f, (x0, y0, x1 - x0, y1 - y0), upload);
+                        self.dirty[i] = false;
+                        n += 1;
+                    } else if !moved {
+                        continue;
+                    }
+                    let rect = self.device_rect(i);
+                    self.nodes[i] = self.textures[i]
+                        .as_ref()
+                        .map(|t| gsk::TextureNode::new(t, &rect).upcast());
+                }
+            }
+            Upload::Cairo => {
+                let content = self.dirty.iter().filter(|&&d| d).count();
+                if moved {
+                    self.mark_all();
+                }
+                if let Some(src) = FrameSurface::new(f) {
+                    for i in 0..self.nodes.len() {
+                        if self.dirty[i] {
+                            self.nodes[i] = src.tile_node(self.device_rect(i), placement);
+                        }
+                    }
+                } else {
+                    self.nodes.iter_mut().for_each(|n| *n = None);
+                }
+                self.dirty.iter_mut().for_each(|d| *d = false);
+                n = content;
             }
         }
         n
@@ -299,6 +376,96 @@ impl Tiles {
 
     pub fn any_dirty(&self) -> bool {
         self.size == (0, 0) || self.dirty.iter().any(|&d| d)
+    }
+}
+
+/// A frame seen by cairo as an RGB24 image (B, G, R, ignored byte), without a copy. It
+/// borrows the frame's memory: it lives only while the frame is lent, and is finished when
+/// dropped so no cairo object keeps the pointer.
+struct FrameSurface<'a> {
+    surface: gtk::cairo::ImageSurface,
+    _frame: std::marker::PhantomData<&'a [u8]>,
+}
+
+impl<'a> FrameSurface<'a> {
+    fn new(f: crate::console::session::FrameView<'a>) -> Option<Self> {
+        let (w, h) = (i32::try_from(f.width).ok()?, i32::try_from(f.height).ok()?);
+        let stride = i32::try_from(f.stride).ok()?;
+        let need = f.stride.checked_mul(f.height as usize - 1)? + f.width as usize * 4;
+        if w == 0
+            || h == 0
+            || stride % 4 != 0
+            || f.stride < f.width as usize * 4
+            || f.data.len() < need
+        {
+            return None;
+        }
+        // SAFETY: the memory covers `height` rows of `stride` bytes (checked above) and
+        // outlives the surface (the lifetime ties it to the frame, and `Drop` finishes the
+        // surface, which makes cairo let go of the pointer). Cairo only reads a source
+        // surface; nothing draws into this one.
+        let surface = unsafe {
+            gtk::cairo::ImageSurface::create_for_data_unsafe(
+                f.data.as_ptr() as *mut u8,
+                gtk::cairo::Format::Rgb24,
+                w,
+                h,
+                stride,
+            )
+        }
+        .ok()?;
+        Some(Self {
+            surface,
+            _frame: std::marker::PhantomData,
+        })
+    }
+
+    /// A cairo node covering `rect` (device pixels) with the part of the frame, placed at
+    /// `placement`, that falls there, converted and scaled once into the tile's own image.
+    /// (GTK's cairo node records its drawing and replays it at every draw: it must record
+    /// a finished image, not the conversion and scaling, nor the frame itself, which would
+    /// be copied whole when it is let go.) Sampling reads the whole frame, so scaled tiles
+    /// blend with their neighbours' pixels and meet without a seam.
+    fn tile_node(&self, rect: graphene::Rect, placement: Placement) -> Option<gsk::RenderNode> {
+        use gtk::cairo;
+        let (w, h) = (rect.width() as i32, rect.height() as i32);
+        if w <= 0 || h <= 0 {
+            return None;
+        }
+        let tile = cairo::ImageSurface::create(cairo::Format::Rgb24, w, h).ok()?;
+        {
+            let cr = cairo::Context::new(&tile).ok()?;
+            let (fw, fh) = (self.surface.width() as f64, self.surface.height() as f64);
+            let (sx, sy) = (placement.width as f64 / fw, placement.height as f64 / fh);
+            cr.translate(
+                placement.x as f64 - rect.x() as f64,
+                placement.y as f64 - rect.y() as f64,
+            );
+            cr.scale(sx, sy);
+            cr.set_source_surface(&self.surface, 0.0, 0.0).ok()?;
+            let pattern = cr.source();
+            let one_to_one = (sx - 1.0).abs() < 1e-6 && (sy - 1.0).abs() < 1e-6;
+            pattern.set_filter(if one_to_one {
+                cairo::Filter::Nearest
+            } else {
+                cairo::Filter::Good
+            });
+            pattern.set_extend(cairo::Extend::Pad);
+            cr.set_operator(cairo::Operator::Source);
+            cr.paint().ok()?;
+        }
+        let node = gsk::CairoNode::new(&rect);
+        let cr = node.draw_context();
+        cr.set_source_surface(&tile, rect.x() as f64, rect.y() as f64)
+            .ok()?;
+        cr.paint().ok()?;
+        Some(node.upcast())
+    }
+}
+
+impl Drop for FrameSurface<'_> {
+    fn drop(&mut self) {
+        self.surface.finish();
     }
 }
 
@@ -320,7 +487,7 @@ pub fn frame_texture(
     }
     let format = match upload {
         Upload::Premultiplied => gdk::MemoryFormat::B8g8r8a8Premultiplied,
-        Upload::Opaque => {
+        Upload::Opaque | Upload::Cairo => {
             for px in v.chunks_exact_mut(4) {
                 px[3] = 0xff;
             }
