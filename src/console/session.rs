@@ -57,6 +57,14 @@ pub enum SessionEvent {
     },
     /// The guest rang the bell.
     Bell,
+    /// The guest's agent came or went (SPICE): clipboard sharing and resizing the guest
+    /// to the window need it.
+    Agent { connected: bool },
+    /// The guest copied this text: it belongs on the host's clipboard.
+    GuestClipboard(String),
+    /// The guest pastes what the host offered ([`Session::offer_clipboard`]): answer with
+    /// [`Session::send_clipboard`].
+    ClipboardRequest,
 }
 
 pub type Listener = Rc<dyn Fn(&SessionEvent)>;
@@ -134,6 +142,15 @@ pub trait Session {
     fn start_with(&self, fd: OwnedFd);
     /// Closes the session; no event follows.
     fn close(&self);
+    /// Whether the clipboard can be shared now (SPICE with the guest's agent running).
+    fn clipboard_available(&self) -> bool {
+        false
+    }
+    /// The host's clipboard holds new text: tell the guest, which asks for it when it
+    /// pastes ([`SessionEvent::ClipboardRequest`]).
+    fn offer_clipboard(&self) {}
+    /// Answers the guest's [`SessionEvent::ClipboardRequest`] with the host's text.
+    fn send_clipboard(&self, _text: &str) {}
 }
 
 /// Key presses for a key combination: every key down in order, then up in reverse.

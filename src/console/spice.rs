@@ -23,6 +23,10 @@ use crate::backend::auth::Secret;
 
 /// spice-glib's mouse modes (SPICE_MOUSE_MODE_*).
 const MOUSE_MODE_CLIENT: i32 = 2;
+/// The agent's clipboard selection for the clipboard (VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD).
+const SELECTION_CLIPBOARD: u32 = 0;
+/// The agent's type for UTF-8 text (VD_AGENT_CLIPBOARD_UTF8_TEXT).
+const CLIPBOARD_UTF8_TEXT: u32 = 1;
 
 struct Inner {
     source: Rc<dyn GraphicsSource>,
@@ -191,6 +195,7 @@ impl Inner {
                     absolute: m.mouse_mode() == MOUSE_MODE_CLIENT,
                 });
             });
+            self.wire_agent(main, gen);
             self.main.replace(Some(main.clone()));
         } else if let Some(display) = ch.downcast_ref::<spice::DisplayChannel>() {
             if display.channel_id() != 0 {
@@ -234,6 +239,75 @@ impl Inner {
             // guest (server-side) when no cursor channel consumer exists.
             ChannelExt::connect(ch);
         }
+    }
+
+    /// The guest agent's coming and going, and the clipboard both ways: the guest's copied
+    /// text is fetched as soon as the guest announces it and reported as
+    /// [`SessionEvent::GuestClipboard`]; the guest's paste becomes
+    /// [`SessionEvent::ClipboardRequest`]. spice-glib's grab and data signals carry raw
+    /// pointers, which the binding does not wrap: they are read here, within the emission.
+    fn wire_agent(self: &Rc<Self>, main: &spice::MainChannel, gen: u64) {
+        let weak = Rc::downgrade(self);
+        main.connect_agent_connected_notify(move |m| {
+            if let Some(inner) = live(&weak, gen) {
+                inner.emit(SessionEvent::Agent {
+                    connected: m.is_agent_connected(),
+                });
+            }
+        });
+        let weak = Rc::downgrade(self);
+        // (channel, selection, guint32 *types, ntypes) -> handled
+        main.connect_local("main-clipboard-selection-grab", false, move |v| {
+            let main = v.first()?.get::<spice::MainChannel>().ok()?;
+            live(&weak, gen)?;
+            let selection = v.get(1)?.get::<u32>().ok()?;
+            let types = v.get(2)?.get::<glib::Pointer>().ok()?;
+            let n = v.get(3)?.get::<u32>().ok()?;
+            let has_text = !types.is_null()
+                && n > 0
+                // SAFETY: spice-glib passes `n` guint32 types, valid during the emission.
+                && unsafe { std::slice::from_raw_parts(types as *const u32, n as usize) }
+                    .contains(&CLIPBOARD_UTF8_TEXT);
+            if selection == SELECTION_CLIPBOARD && has_text {
+                main.clipboard_selection_request(SELECTION_CLIPBOARD, CLIPBOARD_UTF8_TEXT);
+            }
+            Some(true.to_value())
+        });
+        let weak = Rc::downgrade(self);
+        // (channel, selection, type, guchar *data, size)
+        main.connect_local("main-clipboard-selection", false, move |v| {
+            let inner = live(&weak, gen)?;
+            let selection = v.get(1)?.get::<u32>().ok()?;
+            let kind = v.get(2)?.get::<u32>().ok()?;
+            let data = v.get(3)?.get::<glib::Pointer>().ok()?;
+            let size = v.get(4)?.get::<u32>().ok()?;
+            if selection != SELECTION_CLIPBOARD || kind != CLIPBOARD_UTF8_TEXT {
+                return None;
+            }
+            let bytes: &[u8] = if data.is_null() || size == 0 {
+                &[]
+            } else {
+                // SAFETY: spice-glib passes `size` bytes, valid during the emission.
+                unsafe { std::slice::from_raw_parts(data as *const u8, size as usize) }
+            };
+            // Agents may end the text with a NUL.
+            let bytes = bytes.strip_suffix(&[0]).unwrap_or(bytes);
+            inner.emit(SessionEvent::GuestClipboard(
+                String::from_utf8_lossy(bytes).into_owned(),
+            ));
+            None
+        });
+        let weak = Rc::downgrade(self);
+        main.connect_main_clipboard_selection_request(move |_, selection, kind| {
+            let Some(inner) = live(&weak, gen) else {
+                return false;
+            };
+            if selection != SELECTION_CLIPBOARD || kind != CLIPBOARD_UTF8_TEXT {
+                return false;
+            }
+            inner.emit(SessionEvent::ClipboardRequest);
+            true
+        });
     }
 
     fn main_event(&self, ev: spice::ChannelEvent) {
@@ -460,6 +534,28 @@ impl Session for SpiceSession {
     fn start_with(&self, fd: OwnedFd) {
         self.0.report.closed.set(false);
         self.0.start(fd);
+    }
+
+    fn clipboard_available(&self) -> bool {
+        self.0
+            .main
+            .borrow()
+            .as_ref()
+            .is_some_and(|m| m.is_agent_connected())
+    }
+
+    fn offer_clipboard(&self) {
+        if let Some(main) = self.0.main.borrow().as_ref() {
+            if main.is_agent_connected() {
+                main.clipboard_selection_grab(SELECTION_CLIPBOARD, &[CLIPBOARD_UTF8_TEXT]);
+            }
+        }
+    }
+
+    fn send_clipboard(&self, text: &str) {
+        if let Some(main) = self.0.main.borrow().as_ref() {
+            main.clipboard_selection_notify(SELECTION_CLIPBOARD, CLIPBOARD_UTF8_TEXT, text.as_bytes());
+        }
     }
 
     fn close(&self) {

@@ -25,6 +25,7 @@ use crate::ui::domain_object::DomainObject;
 
 mod actions;
 mod capture;
+mod clipboard;
 mod toolbar;
 mod worker;
 
@@ -73,6 +74,8 @@ pub struct ConsolePage {
     serial_wanted: Cell<bool>,
     /// The guest ran when last seen (a start after a stop reopens the serial console).
     was_active: Cell<bool>,
+    /// The host clipboard is being set to the guest's text (not to be offered back).
+    clipboard_from_guest: Cell<bool>,
 }
 
 impl ConsolePage {
@@ -159,6 +162,7 @@ impl ConsolePage {
             serial,
             serial_wanted: Cell::new(false),
             was_active: Cell::new(domain.state().is_active()),
+            clipboard_from_guest: Cell::new(false),
         });
         page.wire(&connect);
         PAGES.with(|p| p.borrow_mut().push((domain.name(), Rc::downgrade(&page))));
@@ -168,6 +172,7 @@ impl ConsolePage {
 
     fn wire(self: &Rc<Self>, connect: &gtk::Button) {
         self.install_actions();
+        self.wire_clipboard();
 
         let weak = Rc::downgrade(self);
         self.serial.connect_reconnect(move |mode| {
@@ -362,6 +367,10 @@ impl ConsolePage {
             } => self.display.damage(*x, *y, *width, *height),
             SessionEvent::PointerMode { .. } => {}
             SessionEvent::Bell => self.display.error_bell(),
+            SessionEvent::Agent { connected: true } => self.offer_host_clipboard(),
+            SessionEvent::Agent { connected: false } => {}
+            SessionEvent::GuestClipboard(text) => self.guest_clipboard(text),
+            SessionEvent::ClipboardRequest => self.clipboard_request(),
         }
     }
 
