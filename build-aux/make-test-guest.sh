@@ -15,7 +15,17 @@
 # per event: "input key 30 1", "input btn 272 0" (evdev code; 1 down, 0 up, 2 repeat), motion
 # at most every 0.1 s per device as "input rel DX DY", "input wheel N" or "input abs X Y", and
 # each device once as 'input device event2 "NAME"'. Ctrl+Alt+Del does not reboot: it prints
-# "ctrl-alt-del received".
+# "ctrl-alt-del received". F9 pressed plays about 2 s of a 500 Hz square wave on the sound
+# card, between "tone start" and "tone end" ("tone: no sound card" on the VNC guest).
+#
+# The SPICE guest also runs a minimal SPICE agent (shell, on the virtio port
+# com.redhat.spice.0): "agent: started on /dev/vportNpM"; once a client's capabilities arrive
+# it takes the clipboard ("clipboard grabbed") and answers the client's request with the text
+# "vireo guest clipboard" ("clipboard sent"); text the client offers it asks for and prints as
+# "clipboard from host: TEXT". With the agent attached spice-server sends the client's pointer
+# to it, not to the USB tablet: the agent logs it as the tablet would, "input btn 272 1" and
+# so on, but "input abs X Y" in display pixels, not the tablet's 0..32767. Its domain has a
+# sound card (SPICE audio) and two USB redirection channels too.
 #
 # Domain type: KVM only where KVM really boots this guest (some hosts advertise KVM that cannot,
 # e.g. kvm_pvm), found by booting the kernel once under KVM; else TCG (type='qemu').
