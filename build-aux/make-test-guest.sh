@@ -15,7 +15,17 @@
 # per event: "input key 30 1", "input btn 272 0" (evdev code; 1 down, 0 up, 2 repeat), motion
 # at most every 0.1 s per device as "input rel DX DY", "input wheel N" or "input abs X Y", and
 # each device once as 'input device event2 "NAME"'. Ctrl+Alt+Del does not reboot: it prints
-# "ctrl-alt-del received".
+# "ctrl-alt-del received". F9 pressed plays about 2 s of a 500 Hz square wave on the sound
+# card, between "tone start" and "tone end" ("tone: no sound card" on the VNC guest).
+#
+# The SPICE guest also runs a minimal SPICE agent (shell, on the virtio port
+# com.redhat.spice.0): "agent: started on /dev/vportNpM"; once a client's capabilities arrive
+# it takes the clipboard ("clipboard grabbed") and answers the client's request with the text
+# "vireo guest clipboard" ("clipboard sent"); text the client offers it asks for and prints as
+# "clipboard from host: TEXT". With the agent attached spice-server sends the client's pointer
+# to it, not to the USB tablet: the agent logs it as the tablet would, "input btn 272 1" and
+# so on, but "input abs X Y" in display pixels, not the tablet's 0..32767. Its domain has a
+# sound card (SPICE audio) and two USB redirection channels too.
 #
 # Domain type: KVM only where KVM really boots this guest (some hosts advertise KVM that cannot,
 # e.g. kvm_pvm), found by booting the kernel once under KVM; else TCG (type='qemu').
@@ -55,15 +65,27 @@ build_guest() {
   deb=${debs[0]}
   # Extract only what the guest uses: the kernel image and a handful of modules.
   # Input: atkbd and i8042 are built in; psmouse for the PS/2 mouse; the USB stack and HID
-  # for the USB tablet (absolute pointer).
+  # for the USB tablet (absolute pointer). virtio_console for the SPICE agent's port; the HDA
+  # driver with OSS emulation (/dev/dsp) for the test tone.
   local mods=(virtio virtio_ring virtio_pci virtio_pci_legacy_dev virtio_pci_modern_dev
     virtio_balloon virtio_blk virtio_net net_failover failover evdev button psmouse
-    usb_common usbcore xhci_hcd xhci_pci hid usbhid hid_generic)
+    usb_common usbcore xhci_hcd xhci_pci hid usbhid hid_generic
+    virtio_console
+    soundcore snd snd_timer snd_pcm snd_hwdep snd_intel_sdw_acpi snd_intel_dspcfg ledtrig_audio
+    snd_hda_core snd_hda_codec snd_hda_codec_generic snd_hda_intel snd_mixer_oss snd_pcm_oss)
   local patterns=('./boot/vmlinuz-*')
   # module file names mix - and _ (xhci-pci.ko, virtio_pci.ko); modprobe takes either
   for m in "${mods[@]}"; do patterns+=("*/${m//_/[-_]}.ko"); done
   dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$work" --wildcards "${patterns[@]}"
   kver=$(ls "$work/lib/modules")
+  # The list above must hold every module's dependencies (depends= in its .modinfo).
+  local ko dep missing=''
+  while IFS= read -r ko; do
+    for dep in $(busybox strings -a "$ko" | sed -n 's/^depends=//p' | tr , ' '); do
+      [ -n "$(find "$work/lib/modules" -name "${dep//[-_]/[-_]}.ko")" ] || missing="$missing $dep(${ko##*/})"
+    done
+  done < <(find "$work/lib/modules" -name '*.ko')
+  [ -z "$missing" ] || { echo "modules missing from the list:$missing" >&2; exit 1; }
   cp "$work/boot/vmlinuz-$kver" "$OUT/vmlinuz"
 
   # Initramfs: static busybox, those modules (Debian builds virtio as modules) and /init.
@@ -89,6 +111,141 @@ exit 0
 EOF
   chmod +x "$root/usr/share/udhcpc/default.script"
 
+  # A minimal SPICE guest agent (spice-protocol's vd_agent.h) on the virtio port
+  # com.redhat.spice.0: clipboard both ways (UTF-8 text, by demand, no selections) and the
+  # client's pointer, which spice-server sends to an attached agent instead of the tablet.
+  cat >"$root/bin/vireo-agent" <<'EOF'
+#!/bin/sh
+# vireo-agent /dev/vportNpM. All integers little-endian. On the port: VDIChunkHeader
+# {u32 port, u32 size} + size bytes of a message stream; a message is VDAgentMessage
+# {u32 protocol 1, u32 type, u64 opaque, u32 size} + size bytes of data.
+exec 4<>"$1" || exit 1 # the port opens once only: read and write on one descriptor
+say() { echo "$*" >/dev/ttyS0; }
+say "agent: started on $1"
+
+# le32 N...: appends the numbers as 4 little-endian bytes each, printf escapes, to $e
+le32() {
+  for v; do
+    for s in 0 8 16 24; do
+      b=$((v >> s & 255))
+      e="$e\\$((b >> 6))$((b >> 3 & 7))$((b & 7))"
+    done
+  done
+}
+# send TYPE SIZE DATA: one message in one chunk for the client port (1); DATA as printf escapes
+send() {
+  e=''
+  le32 1 $((20 + $2)) 1 "$1" 0 0 "$2"
+  # shellcheck disable=SC2059 # the format is the message
+  printf "$e$3" >&4
+}
+# ANNOUNCE_CAPABILITIES (6) {u32 request, u32 caps}: MOUSE_STATE (0), CLIPBOARD_BY_DEMAND (5)
+announce() { e=''; le32 "$1" 33; send 6 8 "$e"; }
+# u32 at the start of the arguments (decimal bytes), in $v
+u32() { v=$((${1:-0} | ${2:-0} << 8 | ${3:-0} << 16 | ${4:-0} << 24)); }
+
+# The client's pointer: VDAgentMouseState {u32 x, u32 y, u32 buttons, u8 display}. Logged as
+# the tablet's events are: buttons as evdev codes (left 272, right 273, middle 274), the
+# wheel from the up/down "buttons", the position once per batch read from the port.
+mx=-1 my=-1 px=-1 py=-1 mb=0
+mouse_flush() {
+  [ $mx = $px ] && [ $my = $py ] && return
+  say "input abs $mx $my"
+  px=$mx py=$my
+}
+mouse() {
+  mx=$(($1 | $2 << 8 | $3 << 16 | $4 << 24)) my=$(($5 | $6 << 8 | $7 << 16 | $8 << 24))
+  b=$(($9 | ${10} << 8))
+  [ $b = $mb ] && return
+  mouse_flush
+  for m in 2:272 8:273 4:274; do
+    bit=${m%:*} code=${m#*:}
+    [ $((b & bit)) = $((mb & bit)) ] && continue
+    if [ $((b & bit)) = 0 ]; then say "input btn $code 0"; else say "input btn $code 1"; fi
+  done
+  [ $((b & 16 & ~mb)) = 0 ] || say "input wheel 1"
+  [ $((b & 32 & ~mb)) = 0 ] || say "input wheel -1"
+  mb=$b
+}
+
+# handle TYPE DATA...: one message, its data as decimal bytes
+handle() {
+  t=$1
+  shift
+  case $t in
+    6) # ANNOUNCE_CAPABILITIES: answer a request; then offer the guest's clipboard
+      u32 "$@"
+      [ $v = 1 ] && announce 0
+      send 7 4 '\001\000\000\000' # CLIPBOARD_GRAB {types: UTF8_TEXT (1)}
+      say "clipboard grabbed" ;;
+    7) # CLIPBOARD_GRAB {u32 types[]}: ask for the text
+      while [ $# -ge 4 ]; do
+        u32 "$@"
+        if [ $v = 1 ]; then
+          send 8 4 '\001\000\000\000' # CLIPBOARD_REQUEST {type 1}
+          break
+        fi
+        shift 4
+      done ;;
+    8) # CLIPBOARD_REQUEST {u32 type}: the guest's text
+      u32 "$@"
+      if [ $v = 1 ]; then
+        send 4 25 '\001\000\000\000vireo guest clipboard' # CLIPBOARD {type 1, text}
+        say "clipboard sent"
+      fi ;;
+    4) # CLIPBOARD {u32 type, text}: one line, control characters as spaces
+      u32 "$@"
+      [ $v = 1 ] || return
+      shift 4
+      e=''
+      for b; do
+        [ "$b" -lt 32 ] && b=32
+        e="$e\\$((b >> 6))$((b >> 3 & 7))$((b & 7))"
+      done
+      # shellcheck disable=SC2059
+      printf "clipboard from host: $e\n" >/dev/ttyS0 ;;
+    1) [ $# -ge 12 ] && mouse "$@" ;; # MOUSE_STATE
+  esac # others (MONITORS_CONFIG, CLIENT_DISCONNECTED, ...) are skipped
+}
+
+announce 1
+raw='' # bytes read and not yet parsed as chunks, decimal
+msg='' # the message stream: chunks' data not yet parsed as messages
+while :; do
+  # one read() returns what the host wrote at once: whole, part of or several chunks
+  in=$(dd bs=4096 count=1 <&4 2>/dev/null | od -An -v -tu1)
+  if [ -z "$in" ]; then sleep 1; continue; fi # no host side yet
+  raw="$raw $in"
+  while :; do # chunks
+    # shellcheck disable=SC2086 # the bytes are meant to be split
+    set -- $raw
+    [ $# -ge 8 ] || break
+    n=$(($5 | $6 << 8 | $7 << 16 | $8 << 24))
+    [ $# -ge $((8 + n)) ] || break
+    shift 8
+    c=''
+    while [ "$n" -gt 0 ]; do c="$c $1" n=$((n - 1)); shift; done
+    msg="$msg$c" raw="$*"
+  done
+  while :; do # messages
+    # shellcheck disable=SC2086
+    set -- $msg
+    [ $# -ge 20 ] || break
+    n=$((${17} | ${18} << 8 | ${19} << 16 | ${20} << 24))
+    [ $# -ge $((20 + n)) ] || break
+    t=$(($5 | $6 << 8))
+    shift 20
+    d='' i=$n
+    while [ "$i" -gt 0 ]; do d="$d $1" i=$((i - 1)); shift; done
+    msg="$*"
+    # shellcheck disable=SC2086
+    handle $t $d
+  done
+  mouse_flush
+done
+EOF
+  chmod +x "$root/bin/vireo-agent"
+
   # /dev/console is whichever console= came last, so write to both screens explicitly.
   sed "s/@MARKER@/$MARKER/" >"$root/init" <<'EOF'
 #!/bin/sh
@@ -102,6 +259,22 @@ say "@MARKER@ (busybox on $(uname -r))"
 echo 0 >/proc/sys/kernel/ctrl-alt-del
 trap 'say "ctrl-alt-del received"' INT
 for m in virtio_pci virtio_net virtio_blk virtio_balloon evdev button psmouse; do modprobe $m 2>/dev/null; done
+
+# F9 pressed (below): about 2 s of a 500 Hz square wave on /dev/dsp (the sound card's OSS
+# emulation; its default is 8000 Hz, 8-bit unsigned, mono: 8 bytes high, 8 low), one at a
+# time, as "tone start" and "tone end" on ttyS0. Only then: under TCG it costs CPU.
+tone() {
+  mkdir /tmp/tone.lock 2>/dev/null || return
+  if [ -c /dev/dsp ]; then
+    [ -s /tmp/tone.u8 ] || printf '\300\300\300\300\300\300\300\300@@@@@@@@%.0s' $(seq 1000) >/tmp/tone.u8
+    echo "tone start" >/dev/ttyS0
+    cat /tmp/tone.u8 >/dev/dsp # closing waits until it has played
+    echo "tone end" >/dev/ttyS0
+  else
+    echo "tone: no sound card" >/dev/ttyS0
+  fi
+  rmdir /tmp/tone.lock
+}
 
 # Input events, one line each on ttyS0: "input key CODE VALUE" and "input btn CODE VALUE" (evdev
 # code, VALUE 1 down, 0 up, 2 repeat); pointer motion at most every 0.1 s per device, summed:
@@ -129,7 +302,8 @@ input_reader() { # eventN
       case $t in
         1) input_motion
           if [ "$c" -ge 256 ] && [ "$c" -lt 352 ]; then k=btn; else k=key; fi
-          echo "input $k $c $v" >/dev/ttyS0 ;;
+          echo "input $k $c $v" >/dev/ttyS0
+          if [ "$c" = 67 ] && [ "$v" = 1 ]; then tone & fi ;;
         2) case $c in 0) dx=$((dx + v)) rel=1 ;; 1) dy=$((dy + v)) rel=1 ;; 8) wheel=$((wheel + v)) ;; esac ;;
         3) case $c in 0) ax=$v abs=1 ;; 1) ay=$v abs=1 ;; esac ;;
       esac
@@ -154,6 +328,25 @@ input_reader() { # eventN
     if [ $n -lt 20 ]; then sleep 0.5; else sleep 2; fi
   done
 ) &
+# The SPICE guest's agent, on the virtio port named com.redhat.spice.0 (the VNC guest has
+# none), and its sound card (the codec driver first: nothing loads it on demand here).
+(
+  modprobe virtio_console 2>/dev/null
+  n=0
+  while [ $n -lt 10 ]; do
+    for f in /sys/class/virtio-ports/*/name; do
+      name=''
+      [ -r "$f" ] && read -r name <"$f"
+      [ "$name" = com.redhat.spice.0 ] || continue
+      p=${f%/name}
+      p=/dev/${p##*/}
+      [ -c "$p" ] && exec vireo-agent "$p"
+    done
+    n=$((n + 1))
+    sleep 0.5
+  done
+) &
+(for m in snd_hda_codec_generic snd_hda_intel snd_pcm_oss; do modprobe $m 2>/dev/null; done) &
 ip link set lo up
 if ip link show eth0 >/dev/null 2>&1; then
   ip link set eth0 up
@@ -274,8 +467,8 @@ else
   log "network 'default' not active: domains have no NIC"
 fi
 
-write_domain() { # name graphics video
-  local name=$1 graphics=$2 video=$3 uuid
+write_domain() { # name graphics video [more devices]
+  local name=$1 graphics=$2 video=$3 more=${4:-} uuid
   # UUID derived from the name: re-running and re-defining updates the same domain.
   uuid=$(printf %s "$name" | md5sum | cut -c1-32)
   uuid="${uuid:0:8}-${uuid:8:4}-4${uuid:13:3}-8${uuid:17:3}-${uuid:20:12}"
@@ -319,11 +512,18 @@ write_domain() { # name graphics video
       <listen type='address' address='127.0.0.1'/>
     </graphics>
     <video><model type='$video'/></video>
-    <memballoon model='virtio'><stats period='2'/></memballoon>
+    <memballoon model='virtio'><stats period='2'/></memballoon>$more
   </devices>
 </domain>
 EOF
 }
 write_domain vireo-test-vnc vnc vga
-write_domain vireo-test-spice spice qxl
+# SPICE: the agent's port (the guest runs a minimal agent: clipboard, client pointer), a
+# sound card (F9 in the guest plays a test tone) and two USB redirection channels.
+write_domain vireo-test-spice spice qxl "
+    <controller type='virtio-serial'/>
+    <channel type='spicevmc'><target type='virtio' name='com.redhat.spice.0'/></channel>
+    <sound model='ich9'/>
+    <redirdev bus='usb' type='spicevmc'/>
+    <redirdev bus='usb' type='spicevmc'/>"
 log "wrote $OUT/vireo-test-vnc.xml and $OUT/vireo-test-spice.xml"
