@@ -25,7 +25,7 @@ test_pkgs=(
   "qemu-system-x86/$BPO" "qemu-system-common/$BPO" "qemu-system-data/$BPO" "seabios/$BPO"
   "qemu-system-modules-spice/$BPO" "qemu-block-extra/$BPO" "qemu-utils/$BPO"
   ovmf dnsmasq-base iptables nftables
-  xvfb xauth xdotool imagemagick dbus dbus-x11 at-spi2-core python3-pyatspi python3-gi
+  xvfb xauth xdotool xclip imagemagick dbus dbus-x11 at-spi2-core python3-pyatspi python3-gi
   busybox-static xorriso isolinux syslinux-common
 )
 

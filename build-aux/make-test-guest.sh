@@ -139,8 +139,9 @@ send() {
   # shellcheck disable=SC2059 # the format is the message
   printf "$e$3" >&4
 }
-# ANNOUNCE_CAPABILITIES (6) {u32 request, u32 caps}: MOUSE_STATE (0), CLIPBOARD_BY_DEMAND (5)
-announce() { e=''; le32 "$1" 33; send 6 8 "$e"; }
+# ANNOUNCE_CAPABILITIES (6) {u32 request, u32 caps}: MOUSE_STATE (0), MONITORS_CONFIG (1),
+# CLIPBOARD_BY_DEMAND (5)
+announce() { e=''; le32 "$1" 35; send 6 8 "$e"; }
 # u32 at the start of the arguments (decimal bytes), in $v
 u32() { v=$((${1:-0} | ${2:-0} << 8 | ${3:-0} << 16 | ${4:-0} << 24)); }
 
@@ -205,7 +206,16 @@ handle() {
       # shellcheck disable=SC2059
       printf "clipboard from host: $e\n" >/dev/ttyS0 ;;
     1) [ $# -ge 12 ] && mouse "$@" ;; # MOUSE_STATE
-  esac # others (MONITORS_CONFIG, CLIENT_DISCONNECTED, ...) are skipped
+    2) # MONITORS_CONFIG {u32 count, u32 flags, {u32 height, width, depth, s32 x, y}[]}:
+      # the client asks for this screen size (this guest's text console cannot follow)
+      [ $# -ge 16 ] || return
+      shift 8
+      u32 "$@"
+      h=$v
+      shift 4
+      u32 "$@"
+      say "agent: monitors config ${v}x$h" ;;
+  esac # others (CLIENT_DISCONNECTED, ...) are skipped
 }
 
 announce 1

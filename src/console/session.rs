@@ -59,7 +59,9 @@ pub enum SessionEvent {
     Bell,
     /// The guest's agent came or went (SPICE): clipboard sharing and resizing the guest
     /// to the window need it.
-    Agent { connected: bool },
+    Agent {
+        connected: bool,
+    },
     /// The guest copied this text: it belongs on the host's clipboard.
     GuestClipboard(String),
     /// The guest pastes what the host offered ([`Session::offer_clipboard`]): answer with

@@ -27,6 +27,14 @@ const MOUSE_MODE_CLIENT: i32 = 2;
 const SELECTION_CLIPBOARD: u32 = 0;
 /// The agent's type for UTF-8 text (VD_AGENT_CLIPBOARD_UTF8_TEXT).
 const CLIPBOARD_UTF8_TEXT: u32 = 1;
+/// Agent capabilities (VD_AGENT_CAP_*).
+const CAP_MONITORS_CONFIG: u32 = 1;
+const CAP_CLIPBOARD_BY_DEMAND: u32 = 5;
+
+/// Whether the guest's agent runs and announced `cap`.
+fn agent_can(main: &spice::MainChannel, cap: u32) -> bool {
+    main.is_agent_connected() && main.agent_test_capability(cap)
+}
 
 struct Inner {
     source: Rc<dyn GraphicsSource>,
@@ -37,6 +45,8 @@ struct Inner {
     inputs: RefCell<Option<spice::InputsChannel>>,
     _audio: RefCell<Option<spice::Audio>>,
     has_primary: Cell<bool>,
+    /// The guest's agent runs and told what it can do.
+    agent_ready: Cell<bool>,
     /// The buttons held at the last pointer event (SPICE sends press/release, not masks).
     buttons: Cell<Buttons>,
     password: RefCell<Option<Secret>>,
@@ -62,6 +72,7 @@ impl SpiceSession {
             inputs: RefCell::new(None),
             _audio: RefCell::new(None),
             has_primary: Cell::new(false),
+            agent_ready: Cell::new(false),
             buttons: Cell::new(Buttons(0)),
             password: RefCell::new(password),
             auth_failed: Cell::new(false),
@@ -82,6 +93,7 @@ impl Inner {
 
     fn teardown(&self) {
         self.has_primary.set(false);
+        self.agent_ready.set(false);
         self.inputs.replace(None);
         self.display.replace(None);
         self.main.replace(None);
@@ -232,13 +244,12 @@ impl Inner {
         } else if let Some(inputs) = ch.downcast_ref::<spice::InputsChannel>() {
             ChannelExt::connect(inputs);
             self.inputs.replace(Some(inputs.clone()));
-        } else if ch.downcast_ref::<spice::PlaybackChannel>().is_some()
-            || ch.downcast_ref::<spice::CursorChannel>().is_some()
-        {
-            // Playback is driven by spice-glib's audio object; the cursor is drawn by the
-            // guest (server-side) when no cursor channel consumer exists.
+        } else if ch.downcast_ref::<spice::CursorChannel>().is_some() {
             ChannelExt::connect(ch);
         }
+        // Playback (and record) channels are left to spice-glib's audio object, which
+        // connects them itself after this handler, and only when they are still
+        // unconnected: connecting them here would leave them without its sink.
     }
 
     /// The guest agent's coming and going, and the clipboard both ways: the guest's copied
@@ -247,12 +258,16 @@ impl Inner {
     /// [`SessionEvent::ClipboardRequest`]. spice-glib's grab and data signals carry raw
     /// pointers, which the binding does not wrap: they are read here, within the emission.
     fn wire_agent(self: &Rc<Self>, main: &spice::MainChannel, gen: u64) {
+        // The agent counts once its capabilities arrived (spice-glib refuses clipboard and
+        // monitor messages before that); main-agent-update follows both.
         let weak = Rc::downgrade(self);
-        main.connect_agent_connected_notify(move |m| {
-            if let Some(inner) = live(&weak, gen) {
-                inner.emit(SessionEvent::Agent {
-                    connected: m.is_agent_connected(),
-                });
+        main.connect_main_agent_update(move |m| {
+            let Some(inner) = live(&weak, gen) else {
+                return;
+            };
+            let ready = agent_can(m, CAP_CLIPBOARD_BY_DEMAND) || agent_can(m, CAP_MONITORS_CONFIG);
+            if inner.agent_ready.replace(ready) != ready {
+                inner.emit(SessionEvent::Agent { connected: ready });
             }
         });
         let weak = Rc::downgrade(self);
@@ -504,7 +519,7 @@ impl Session for SpiceSession {
         let Some(main) = self.0.main.borrow().clone() else {
             return false;
         };
-        if !main.is_agent_connected() {
+        if !agent_can(&main, CAP_MONITORS_CONFIG) {
             return false;
         }
         main.update_display_enabled(0, true, false);
@@ -541,12 +556,12 @@ impl Session for SpiceSession {
             .main
             .borrow()
             .as_ref()
-            .is_some_and(|m| m.is_agent_connected())
+            .is_some_and(|m| agent_can(m, CAP_CLIPBOARD_BY_DEMAND))
     }
 
     fn offer_clipboard(&self) {
         if let Some(main) = self.0.main.borrow().as_ref() {
-            if main.is_agent_connected() {
+            if agent_can(main, CAP_CLIPBOARD_BY_DEMAND) {
                 main.clipboard_selection_grab(SELECTION_CLIPBOARD, &[CLIPBOARD_UTF8_TEXT]);
             }
         }
@@ -554,7 +569,11 @@ impl Session for SpiceSession {
 
     fn send_clipboard(&self, text: &str) {
         if let Some(main) = self.0.main.borrow().as_ref() {
-            main.clipboard_selection_notify(SELECTION_CLIPBOARD, CLIPBOARD_UTF8_TEXT, text.as_bytes());
+            main.clipboard_selection_notify(
+                SELECTION_CLIPBOARD,
+                CLIPBOARD_UTF8_TEXT,
+                text.as_bytes(),
+            );
         }
     }
 

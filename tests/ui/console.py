@@ -10,7 +10,7 @@ import re
 import subprocess
 import time
 
-from harness import App, check, click, find, log, screenshot, virsh, wait, walk, xdo, OBJ
+from harness import App, app_node as app_root, check, click, find, log, screenshot, virsh, wait, walk, xdo, OBJ
 
 GUEST_DIR = os.environ.get("VIREO_TEST_GUEST_DIR", "/var/lib/libvirt/images/vireo-test-guest")
 
@@ -76,6 +76,84 @@ def shot(app, name, path):
     return wait(lambda: os.path.exists(path) and os.path.getsize(path) > 0 and path, 10, "screenshot file")
 
 
+def clipboard_text():
+    r = subprocess.run(["xclip", "-o", "-selection", "clipboard"], capture_output=True, text=True, timeout=10)
+    return r.stdout if r.returncode == 0 else None
+
+
+def tone_hz(path, rate=48000):
+    """Pitch of the loud part of raw S16LE stereo audio, from its rising zero crossings; and
+    how long that part lasts (s)."""
+    import array
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError:
+        return 0.0, 0.0
+    a = array.array("h")
+    a.frombytes(data[: len(data) // 4 * 4])
+    left = a[0::2]
+    loud = [i for i, v in enumerate(left) if abs(v) > 2000]
+    if len(loud) < rate // 10:
+        return 0.0, 0.0
+    seg = left[loud[0]:loud[-1] + 1]
+    rises = sum(1 for i in range(1, len(seg)) if seg[i - 1] < 0 <= seg[i])
+    dur = len(seg) / rate
+    return rises / dur, dur
+
+
+# spice-glib plays through this GStreamer pipeline when the variable is set: the raw stream
+# (what the server sends: 48 kHz S16LE stereo) into a file, to be checked.
+SPICE_AUDIO_CAPS = "audio/x-raw,format=S16LE,channels=2,rate=48000,layout=interleaved"
+
+
+def spice_audio_env(path):
+    return {"SPICE_GST_AUDIOSINK": f'appsrc is-live=1 do-timestamp=0 format=time caps="{SPICE_AUDIO_CAPS}" '
+                                   f'name=appsrc ! queue ! filesink name=audiosink location={path}'}
+
+
+def spice_extras(app, name, serial, widget, frame, art):
+    """What SPICE adds, through the guest's agent: the clipboard both ways, resizing the
+    guest to the window; and audio playback."""
+    # Guest → host: the agent takes the clipboard once the client connected; Vireo fetches
+    # the text and puts it on the host's clipboard.
+    check(wait(lambda: serial_has(serial, "clipboard sent"), 60, "guest clipboard fetched") is not None,
+          "spice: the guest's copied text is fetched by the console")
+    got = wait(lambda: clipboard_text() == "vireo guest clipboard", 15, "host clipboard")
+    check(got is not None, f"spice: text copied in the guest lands on the host's clipboard (got {clipboard_text()!r})")
+    # Host → guest: text copied on the host is offered; the guest fetches it when it pastes.
+    subprocess.run("printf %s 'hello from the host' | xclip -selection clipboard", shell=True, check=False)
+    check(wait(lambda: serial_has(serial, "clipboard from host: hello from the host"), 30, "guest got text")
+          is not None, "spice: text copied on the host reaches the guest")
+    # Audio: F9 makes the guest play a 500 Hz tone for 2 s; the console plays it.
+    click(widget)
+    xdo("key", "F9")
+    played = wait(lambda: serial_has(serial, "tone end"), 30, "tone played")
+    xdo("key", "ctrl+alt")
+    check(played is not None, "spice: F9 typed into the console reaches the guest, which plays a tone")
+    time.sleep(1)
+    hz, dur = tone_hz(art("audio.raw"))
+    check(480 <= hz <= 520 and dur >= 1.0,
+          f"spice: the console plays the guest's audio (heard {hz:.0f} Hz for {dur:.2f} s; played 500 Hz, 2 s)")
+    # Resize Guest to Window: the guest's agent is asked for the console's size.
+    scaling = find("push button", "Scaling", frame) or find("toggle button", "Scaling", frame)
+    if check(scaling is not None, "spice: the console offers its scaling menu"):
+        click(scaling)
+        item = wait(lambda: next((n for n in walk(app_root()) if n.name == "Resize Guest to Window"), None), 5,
+                    "menu item")
+        if check(item is not None, "spice: the scaling menu offers Resize Guest to Window"):
+            # The menu is a popover (its own surface; AT-SPI gives no screen position): the
+            # keyboard picks its last item.
+            xdo("key", "Up")
+            time.sleep(0.3)
+            screenshot(art("scaling-menu.png"))
+            xdo("key", "Return")
+            e = widget.queryComponent().getExtents(0)
+            want = f"agent: monitors config {e.width}x{e.height}"
+            check(wait(lambda: serial_has(serial, want), 30, "monitors config") is not None,
+                  f"spice: Resize Guest to Window asks the guest for the console's size ({want!r})")
+
+
 def console_scenario(opts, protocol):
     name = f"vireo-ui-console-{protocol}"
     # The VNC guest's display has a password: the console asks for it.
@@ -83,7 +161,8 @@ def console_scenario(opts, protocol):
     serial = define_guest(name, f"vireo-test-{protocol}.xml", opts.artifacts, passwd)
     art = lambda f: os.path.join(opts.artifacts, f"console-{protocol}-{f}")
     try:
-        app = App(opts.app, ["--connect", "qemu:///system", "--show-domain-console", name])
+        env = spice_audio_env(art("audio.raw")) if protocol == "spice" else None
+        app = App(opts.app, ["--connect", "qemu:///system", "--show-domain-console", name], env)
         # Shut off: the console says so and offers Start.
         check(wait(lambda: find("label", "Not Running"), 20, "not running") is not None,
               f"{protocol}: a shut-off guest's console says it is not running")
@@ -151,6 +230,8 @@ def console_scenario(opts, protocol):
         app.action(OBJ, "console-send-key", f"<('{name}', 'ctrl-alt-del')>")
         check(wait(lambda: serial_has(serial, "ctrl-alt-del received"), 30, "ctrl-alt-del") is not None,
               f"{protocol}: Send Key Ctrl+Alt+Del reaches the guest")
+        if protocol == "spice":
+            spice_extras(app, name, serial, widget, frame, art)
         # Killed: the console says so; started again: it reconnects by itself.
         virsh("destroy", name)
         check(wait(lambda: find("label", "Not Running"), 20, "not running again") is not None,

@@ -79,6 +79,7 @@ mod imp {
         pub frame_size: Cell<(u32, u32)>,
         pub on_grab: RefCell<Vec<GrabListener>>,
         pub on_frame: RefCell<Option<Box<dyn Fn()>>>,
+        pub on_resize: RefCell<Option<Box<dyn Fn()>>>,
         pub name: RefCell<String>,
         /// Application shortcuts taken away while grabbed (so Ctrl+W reaches the guest).
         pub saved_accels: RefCell<Vec<(String, Vec<glib::GString>)>>,
@@ -128,6 +129,13 @@ mod imp {
                 -1,
                 -1,
             )
+        }
+
+        fn size_allocate(&self, width: i32, height: i32, baseline: i32) {
+            self.parent_size_allocate(width, height, baseline);
+            if let Some(f) = self.on_resize.borrow().as_ref() {
+                f();
+            }
         }
 
         fn snapshot(&self, snapshot: &gtk::Snapshot) {
@@ -584,6 +592,11 @@ impl ConsoleDisplay {
     /// Called after each texture upload (the recorder takes its frames here).
     pub fn connect_frame_painted(&self, f: impl Fn() + 'static) {
         self.imp().on_frame.replace(Some(Box::new(f)));
+    }
+
+    /// Called whenever the widget gets a size (the window was resized).
+    pub fn connect_resized(&self, f: impl Fn() + 'static) {
+        self.imp().on_resize.replace(Some(Box::new(f)));
     }
 
     /// Where the frame is drawn, in widget coordinates.

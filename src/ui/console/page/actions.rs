@@ -51,9 +51,7 @@ impl ConsolePage {
             let on = !a.state().and_then(|s| s.get::<bool>()).unwrap_or(false);
             a.set_state(&on.to_variant());
             if let Some(me) = weak.upgrade() {
-                if on {
-                    me.resize_guest_to_window();
-                }
+                me.set_auto_resize(on);
             }
         });
         group.add_action(&a);

@@ -76,6 +76,12 @@ pub struct ConsolePage {
     was_active: Cell<bool>,
     /// The host clipboard is being set to the guest's text (not to be offered back).
     clipboard_from_guest: Cell<bool>,
+    /// "Resize Guest to Window" is on: the guest follows the window's size.
+    auto_resize: Cell<bool>,
+    /// The pending resize request while the window's size settles.
+    resize_timer: RefCell<Option<glib::SourceId>>,
+    /// The guest screen size last asked for.
+    asked_size: Cell<(u32, u32)>,
 }
 
 impl ConsolePage {
@@ -163,6 +169,9 @@ impl ConsolePage {
             serial_wanted: Cell::new(false),
             was_active: Cell::new(domain.state().is_active()),
             clipboard_from_guest: Cell::new(false),
+            auto_resize: Cell::new(false),
+            resize_timer: RefCell::new(None),
+            asked_size: Cell::new((0, 0)),
         });
         page.wire(&connect);
         PAGES.with(|p| p.borrow_mut().push((domain.name(), Rc::downgrade(&page))));
@@ -192,6 +201,12 @@ impl ConsolePage {
         self.display.connect_grab_changed(move |grabbed| {
             if let Some(me) = weak.upgrade() {
                 me.grab_hint.set_visible(grabbed);
+            }
+        });
+        let weak = Rc::downgrade(self);
+        self.display.connect_resized(move || {
+            if let Some(me) = weak.upgrade() {
+                me.window_resized();
             }
         });
         let weak = Rc::downgrade(self);
@@ -367,7 +382,13 @@ impl ConsolePage {
             } => self.display.damage(*x, *y, *width, *height),
             SessionEvent::PointerMode { .. } => {}
             SessionEvent::Bell => self.display.error_bell(),
-            SessionEvent::Agent { connected: true } => self.offer_host_clipboard(),
+            SessionEvent::Agent { connected: true } => {
+                self.offer_host_clipboard();
+                self.asked_size.set((0, 0));
+                if self.auto_resize.get() {
+                    self.resize_guest_to_window(false);
+                }
+            }
             SessionEvent::Agent { connected: false } => {}
             SessionEvent::GuestClipboard(text) => self.guest_clipboard(text),
             SessionEvent::ClipboardRequest => self.clipboard_request(),
@@ -495,14 +516,52 @@ impl ConsolePage {
         self.display.set_fullscreen(fs);
     }
 
-    fn resize_guest_to_window(&self) {
-        let Some(s) = self.session() else { return };
+    /// Turns "Resize Guest to Window" on or off; on, the guest is asked for the window's
+    /// size now and whenever the window's size settles after a change.
+    fn set_auto_resize(&self, on: bool) {
+        self.auto_resize.set(on);
+        self.asked_size.set((0, 0));
+        if on {
+            self.resize_guest_to_window(true);
+        }
+    }
+
+    fn window_resized(self: &Rc<Self>) {
+        if !self.auto_resize.get() {
+            return;
+        }
+        if let Some(t) = self.resize_timer.take() {
+            t.remove();
+        }
+        let weak = Rc::downgrade(self);
+        let id = glib::timeout_add_local_once(std::time::Duration::from_millis(300), move || {
+            if let Some(me) = weak.upgrade() {
+                me.resize_timer.replace(None);
+                me.resize_guest_to_window(false);
+            }
+        });
+        self.resize_timer.replace(Some(id));
+    }
+
+    /// Asks the guest for the display's size in device pixels; `tell` says so in a toast
+    /// when the guest cannot (no agent, or a server without resizing).
+    fn resize_guest_to_window(&self, tell: bool) {
+        let Some(s) = self.session().filter(|s| s.state().is_connected()) else {
+            return;
+        };
         let dev = self.display.scale_factor().max(1) as u32;
         let (w, h) = (
             self.display.width().max(0) as u32 * dev,
             self.display.height().max(0) as u32 * dev,
         );
-        if w >= 320 && h >= 200 && !s.request_size(w, h) {
+        if w < 320 || h < 200 || self.asked_size.get() == (w, h) {
+            return;
+        }
+        let asked = s.request_size(w, h);
+        log::debug!("asked the guest for a {w}×{h} screen: {asked}");
+        if asked {
+            self.asked_size.set((w, h));
+        } else if tell {
             self.toast(&gettext(
                 "This guest cannot change its screen size from here.",
             ));
