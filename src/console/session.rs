@@ -67,7 +67,26 @@ pub enum SessionEvent {
     /// The guest pastes what the host offered ([`Session::offer_clipboard`]): answer with
     /// [`Session::send_clipboard`].
     ClipboardRequest,
+    /// A host USB device came, went or was redirected or given back.
+    UsbChanged,
 }
+
+/// A host USB device a console can redirect into the guest (SPICE).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsbDeviceInfo {
+    /// Names the device for [`Session::usb_redirect`] (its description, which includes its
+    /// bus and address).
+    pub key: String,
+    /// Maker, product and where it is plugged in, for people.
+    pub description: String,
+    /// Redirected into the guest now.
+    pub redirected: bool,
+    /// Why it cannot be redirected, when it cannot (permissions, a filter, no free channel).
+    pub blocked: Option<String>,
+}
+
+/// Called once a redirection was made or undone, or with the reason it failed.
+pub type UsbDone = Box<dyn FnOnce(Result<(), String>)>;
 
 pub type Listener = Rc<dyn Fn(&SessionEvent)>;
 
@@ -153,6 +172,15 @@ pub trait Session {
     fn offer_clipboard(&self) {}
     /// Answers the guest's [`SessionEvent::ClipboardRequest`] with the host's text.
     fn send_clipboard(&self, _text: &str) {}
+    /// The host's USB devices and whether each is redirected; the reason when this console
+    /// cannot redirect USB at all.
+    fn usb_devices(&self) -> Result<Vec<UsbDeviceInfo>, String> {
+        Err("USB redirection needs a SPICE display.".into())
+    }
+    /// Redirects the device named `key` into the guest (`on`) or gives it back to the host.
+    fn usb_redirect(&self, _key: &str, _on: bool, done: UsbDone) {
+        done(Err("USB redirection needs a SPICE display.".into()))
+    }
 }
 
 /// Key presses for a key combination: every key down in order, then up in reverse.

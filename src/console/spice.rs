@@ -17,7 +17,7 @@ use spice_client_glib::prelude::*;
 
 use super::session::{
     Buttons, FrameView, GraphicsSource, Listener, Protocol, Reporter, Session, SessionEvent,
-    SessionState,
+    SessionState, UsbDeviceInfo, UsbDone,
 };
 use crate::backend::auth::Secret;
 
@@ -47,6 +47,8 @@ struct Inner {
     has_primary: Cell<bool>,
     /// The guest's agent runs and told what it can do.
     agent_ready: Cell<bool>,
+    /// USB redirection, made when first asked for (it opens libusb).
+    usb: RefCell<Option<spice::UsbDeviceManager>>,
     /// The buttons held at the last pointer event (SPICE sends press/release, not masks).
     buttons: Cell<Buttons>,
     password: RefCell<Option<Secret>>,
@@ -73,6 +75,7 @@ impl SpiceSession {
             _audio: RefCell::new(None),
             has_primary: Cell::new(false),
             agent_ready: Cell::new(false),
+            usb: RefCell::new(None),
             buttons: Cell::new(Buttons(0)),
             password: RefCell::new(password),
             auth_failed: Cell::new(false),
@@ -94,6 +97,7 @@ impl Inner {
     fn teardown(&self) {
         self.has_primary.set(false);
         self.agent_ready.set(false);
+        self.usb.replace(None);
         self.inputs.replace(None);
         self.display.replace(None);
         self.main.replace(None);
@@ -398,6 +402,42 @@ impl Inner {
     }
 }
 
+impl Inner {
+    /// The session's USB device manager, made and wired on first use.
+    fn usb_manager(self: &Rc<Self>) -> Result<spice::UsbDeviceManager, String> {
+        if let Some(m) = self.usb.borrow().as_ref() {
+            return Ok(m.clone());
+        }
+        let session = self
+            .session
+            .borrow()
+            .clone()
+            .ok_or_else(|| "The console is not connected.".to_string())?;
+        let mgr = spice::UsbDeviceManager::get(&session)
+            .map_err(|e| format!("USB redirection is not available here: {}", e.message()))?;
+        // Only what the user picks is redirected, never whatever gets plugged in.
+        mgr.set_auto_connect(false);
+        let gen = self.generation.get();
+        for signal in ["device-added", "device-removed"] {
+            let weak = Rc::downgrade(self);
+            mgr.connect_local(signal, false, move |_| {
+                live(&weak, gen)?.emit(SessionEvent::UsbChanged);
+                None
+            });
+        }
+        self.usb.replace(Some(mgr.clone()));
+        Ok(mgr)
+    }
+}
+
+/// A USB device's description: maker, product and where it is plugged in.
+fn usb_description(device: &spice::UsbDevice) -> String {
+    let mut d = device.clone();
+    d.description(None)
+        .map(|s| s.to_string())
+        .unwrap_or_else(|| "USB device".into())
+}
+
 fn live(w: &Weak<Inner>, gen: u64) -> Option<Rc<Inner>> {
     w.upgrade()
         .filter(|i| i.generation.get() == gen && !i.report.closed.get())
@@ -574,6 +614,67 @@ impl Session for SpiceSession {
                 CLIPBOARD_UTF8_TEXT,
                 text.as_bytes(),
             );
+        }
+    }
+
+    fn usb_devices(&self) -> Result<Vec<UsbDeviceInfo>, String> {
+        let mgr = self.0.usb_manager()?;
+        let devices = mgr.devices();
+        let redirected = devices
+            .iter()
+            .filter(|d| mgr.is_device_connected(d))
+            .count();
+        if mgr.free_channels() <= 0 && redirected == 0 {
+            return Err(
+                "This virtual machine has no USB redirection channel (add a USB redirector device)."
+                    .into(),
+            );
+        }
+        Ok(devices
+            .iter()
+            .map(|d| {
+                let description = usb_description(d);
+                let redirected = mgr.is_device_connected(d);
+                UsbDeviceInfo {
+                    key: description.clone(),
+                    description,
+                    redirected,
+                    blocked: if redirected {
+                        None
+                    } else {
+                        mgr.can_redirect_device(d)
+                            .err()
+                            .map(|e| e.message().to_string())
+                    },
+                }
+            })
+            .collect())
+    }
+
+    fn usb_redirect(&self, key: &str, on: bool, done: UsbDone) {
+        let mgr = match self.0.usb_manager() {
+            Ok(m) => m,
+            Err(e) => return done(Err(e)),
+        };
+        let Some(device) = mgr
+            .devices()
+            .into_iter()
+            .find(|d| usb_description(d) == key)
+        else {
+            return done(Err("The USB device is no longer plugged in.".into()));
+        };
+        let weak = Rc::downgrade(&self.0);
+        let gen = self.0.generation.get();
+        let finish = move |r: Result<(), glib::Error>| {
+            if let Some(inner) = live(&weak, gen) {
+                inner.emit(SessionEvent::UsbChanged);
+            }
+            done(r.map_err(|e| e.message().to_string()));
+        };
+        if on {
+            mgr.connect_device_async(&device, None::<&gio::Cancellable>, finish);
+        } else {
+            mgr.disconnect_device_async(&device, None::<&gio::Cancellable>, finish);
         }
     }
 

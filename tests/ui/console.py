@@ -135,6 +135,19 @@ def spice_extras(app, name, serial, widget, frame, art):
     hz, dur = tone_hz(art("audio.raw"))
     check(480 <= hz <= 520 and dur >= 1.0,
           f"spice: the console plays the guest's audio (heard {hz:.0f} Hz for {dur:.2f} s; played 500 Hz, 2 s)")
+    # USB redirection: the chooser lists the host's devices, or says why there are none
+    # (this test machine has no USB bus at all).
+    usb = find("push button", "USB Devices", frame)
+    if check(usb is not None, "spice: the console offers USB Devices"):
+        click(usb)
+        shown = wait(lambda: find("label", "No USB Devices") or find("label", "USB Redirection Unavailable")
+                     or find("list", "USB devices"), 10, "USB chooser")
+        check(shown is not None, "spice: USB Devices lists the host's USB devices or says why it cannot "
+              f"({shown.name if shown else None})")
+        screenshot(art("usb.png"))
+        xdo("key", "Escape")
+        check(wait(lambda: find("label", "No USB Devices") is None and find("label", "USB Redirection Unavailable")
+                   is None, 5, "chooser closed") is not None, "spice: Escape closes the USB chooser")
     # Resize Guest to Window: the guest's agent is asked for the console's size.
     scaling = find("push button", "Scaling", frame) or find("toggle button", "Scaling", frame)
     if check(scaling is not None, "spice: the console offers its scaling menu"):
@@ -232,6 +245,9 @@ def console_scenario(opts, protocol):
               f"{protocol}: Send Key Ctrl+Alt+Del reaches the guest")
         if protocol == "spice":
             spice_extras(app, name, serial, widget, frame, art)
+        else:
+            check(find("push button", "USB Devices", frame) is None,
+                  f"{protocol}: no USB Devices button (USB redirection is SPICE's)")
         # Killed: the console says so; started again: it reconnects by itself.
         virsh("destroy", name)
         check(wait(lambda: find("label", "Not Running"), 20, "not running again") is not None,

@@ -56,6 +56,14 @@ impl ConsolePage {
         });
         group.add_action(&a);
         let weak = Rc::downgrade(self);
+        let a = gio::SimpleAction::new("usb-devices", None);
+        a.connect_activate(move |_, _| {
+            if let Some(me) = weak.upgrade() {
+                me.show_usb_chooser();
+            }
+        });
+        group.add_action(&a);
+        let weak = Rc::downgrade(self);
         let a = gio::SimpleAction::new("fullscreen", None);
         a.connect_activate(move |_, _| {
             if let Some(me) = weak.upgrade() {

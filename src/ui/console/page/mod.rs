@@ -27,6 +27,7 @@ mod actions;
 mod capture;
 mod clipboard;
 mod toolbar;
+mod usb;
 mod worker;
 
 use worker::{ask, lost, WorkerSource};
@@ -82,6 +83,9 @@ pub struct ConsolePage {
     resize_timer: RefCell<Option<glib::SourceId>>,
     /// The guest screen size last asked for.
     asked_size: Cell<(u32, u32)>,
+    /// USB Devices (SPICE only), and its chooser while open.
+    usb_button: gtk::Button,
+    usb_chooser: RefCell<Option<usb::UsbChooser>>,
 }
 
 impl ConsolePage {
@@ -132,6 +136,7 @@ impl ConsolePage {
             record_button,
             grab_hint,
             graphical_only,
+            usb_button,
         } = toolbar::toolbar();
 
         let toasts = adw::ToastOverlay::new();
@@ -172,6 +177,8 @@ impl ConsolePage {
             auto_resize: Cell::new(false),
             resize_timer: RefCell::new(None),
             asked_size: Cell::new((0, 0)),
+            usb_button,
+            usb_chooser: RefCell::new(None),
         });
         page.wire(&connect);
         PAGES.with(|p| p.borrow_mut().push((domain.name(), Rc::downgrade(&page))));
@@ -392,6 +399,7 @@ impl ConsolePage {
             SessionEvent::Agent { connected: false } => {}
             SessionEvent::GuestClipboard(text) => self.guest_clipboard(text),
             SessionEvent::ClipboardRequest => self.clipboard_request(),
+            SessionEvent::UsbChanged => self.refresh_usb_chooser(),
         }
     }
 
@@ -400,6 +408,7 @@ impl ConsolePage {
             SessionState::Connecting => self.show_status(&gettext("Connecting…"), "", None),
             SessionState::Connected => {
                 self.retries.set(0);
+                self.update_usb_button();
                 self.display.set_session(self.session());
                 self.stack.set_visible_child_name("display");
                 self.display.grab_focus();
@@ -454,6 +463,15 @@ impl ConsolePage {
         }
     }
 
+    /// USB Devices shows for SPICE consoles, beside the graphical display.
+    fn update_usb_button(&self) {
+        let spice = self
+            .session()
+            .is_some_and(|s| s.protocol() == session::Protocol::Spice);
+        let graphical = self.views.visible_child_name().as_deref() != Some("serial");
+        self.usb_button.set_visible(spice && graphical);
+    }
+
     /// Shows the graphical display or the serial console (opened when first shown).
     pub fn show_view(self: &Rc<Self>, id: &str) {
         self.views.set_visible_child_name(id);
@@ -462,6 +480,7 @@ impl ConsolePage {
         }
         self.grab_hint
             .set_visible(id != "serial" && self.display.is_grabbed());
+        self.update_usb_button();
         if id == "serial" {
             if !self.serial_wanted.replace(true) {
                 self.open_serial(crate::console::serial::OpenMode::IfFree);

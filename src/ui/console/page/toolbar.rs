@@ -16,6 +16,8 @@ pub(super) struct Toolbar {
     pub grab_hint: gtk::Label,
     /// What only the graphical display uses (hidden while the serial console shows).
     pub graphical_only: Vec<gtk::Widget>,
+    /// USB Devices: SPICE only, shown by the page.
+    pub usb_button: gtk::Button,
 }
 
 pub(super) fn toolbar() -> Toolbar {
@@ -46,6 +48,12 @@ pub(super) fn toolbar() -> Toolbar {
     record_button.update_property(&[gtk::accessible::Property::Label(&gettext(
         "Record the Console",
     ))]);
+    let usb_button = icon_button(
+        "media-removable-symbolic",
+        &gettext("USB Devices"),
+        "console.usb-devices",
+    );
+    usb_button.set_visible(false);
     let grab_hint = gtk::Label::new(Some(&gettext("Press Ctrl+Alt to release the keyboard")));
     grab_hint.add_css_class("dim-label");
     grab_hint.set_hexpand(true);
@@ -90,6 +98,7 @@ pub(super) fn toolbar() -> Toolbar {
     bar.append(&send_key);
     bar.append(&shot);
     bar.append(&record_button);
+    bar.append(&usb_button);
     bar.append(&grab_hint);
     bar.append(&spacer);
     bar.append(&scaling);
@@ -121,6 +130,7 @@ pub(super) fn toolbar() -> Toolbar {
         record_button,
         grab_hint,
         graphical_only,
+        usb_button,
     }
 }
 
