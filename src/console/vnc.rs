@@ -52,6 +52,8 @@ struct Inner {
     report: Reporter,
     conn: RefCell<Option<gvnc::Connection>>,
     fb: RefCell<Option<Rc<Fb>>>,
+    /// The socket reaches this machine (raw pixels first, see [`encodings`]).
+    local: Cell<bool>,
     password: RefCell<Option<Secret>>,
     /// gvnc asked for a password and waits for it.
     waiting_password: Cell<bool>,
@@ -77,30 +79,75 @@ fn local_format() -> Option<gvnc::PixelFormat> {
     .ok()
 }
 
-fn encodings() -> Vec<i32> {
+/// The encodings to ask for, best first. Lossless only: a console's screenshots must be
+/// exact, and JPEG would also cost decoding time. On a socket to this machine, raw pixels
+/// first: bandwidth is free there, and gvnc reads raw rectangles straight into our
+/// framebuffer (same pixel format) while it decodes ZRLE and Tight a pixel at a time
+/// through the framebuffer interface; QEMU saves the compression too. Across a network,
+/// ZRLE first, as gtk-vnc does without its lossy option.
+fn encodings(local: bool) -> Vec<i32> {
     use gvnc::ConnectionEncoding as E;
-    // Lossless only (a console's screenshots must be exact; JPEG would also cost decoding
-    // time), ZRLE first as gtk-vnc does without its lossy option.
-    [
-        E::Zrle,
-        E::Tight,
-        E::Hextile,
-        E::Rre,
-        E::CopyRect,
-        E::Raw,
-        E::DesktopResize,
-        E::ExtendedDesktopResize,
-        E::LastRect,
-        E::Wmvi,
-        E::RichCursor,
-        E::Xcursor,
-        E::PointerChange,
-        E::ExtKeyEvent,
-        E::DesktopName,
-    ]
-    .into_iter()
-    .map(|e| e.into_glib())
-    .collect()
+    let compressed = [E::Zrle, E::Tight, E::Hextile, E::Rre];
+    let (first, rest): (&[E], &[E]) = if local {
+        (&[E::Raw], &compressed)
+    } else {
+        (&compressed, &[E::Raw])
+    };
+    first
+        .iter()
+        .chain(rest)
+        .copied()
+        .chain([
+            E::CopyRect,
+            E::DesktopResize,
+            E::ExtendedDesktopResize,
+            E::LastRect,
+            E::Wmvi,
+            E::RichCursor,
+            E::Xcursor,
+            E::PointerChange,
+            E::ExtKeyEvent,
+            E::DesktopName,
+        ])
+        .into_iter()
+        .map(|e| e.into_glib())
+        .collect()
+}
+
+/// Whether a connected socket reaches this machine: a UNIX socket (libvirt's
+/// `virDomainOpenGraphicsFD`) or TCP to a loopback address.
+fn is_local(fd: &OwnedFd) -> bool {
+    use std::os::fd::AsRawFd;
+    // SAFETY: getpeername writes at most `len` bytes into the zeroed storage.
+    let mut addr: libc::sockaddr_storage = unsafe { std::mem::zeroed() };
+    let mut len = std::mem::size_of::<libc::sockaddr_storage>() as libc::socklen_t;
+    let ok = unsafe {
+        libc::getpeername(
+            fd.as_raw_fd(),
+            &mut addr as *mut libc::sockaddr_storage as *mut libc::sockaddr,
+            &mut len,
+        )
+    } == 0;
+    if !ok {
+        return false;
+    }
+    match addr.ss_family as libc::c_int {
+        libc::AF_UNIX => true,
+        libc::AF_INET => {
+            // SAFETY: the family says the storage holds a sockaddr_in.
+            let a =
+                unsafe { &*(&addr as *const libc::sockaddr_storage as *const libc::sockaddr_in) };
+            std::net::Ipv4Addr::from(u32::from_be(a.sin_addr.s_addr)).is_loopback()
+        }
+        libc::AF_INET6 => {
+            // SAFETY: the family says the storage holds a sockaddr_in6.
+            let a =
+                unsafe { &*(&addr as *const libc::sockaddr_storage as *const libc::sockaddr_in6) };
+            let ip = std::net::Ipv6Addr::from(a.sin6_addr.s6_addr);
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+        _ => false,
+    }
 }
 
 impl VncSession {
@@ -114,6 +161,7 @@ impl VncSession {
             report: Reporter::new(listener),
             conn: RefCell::new(None),
             fb: RefCell::new(None),
+            local: Cell::new(false),
             password: RefCell::new(password),
             waiting_password: Cell::new(false),
             auth_failed: Cell::new(false),
@@ -222,6 +270,7 @@ impl Inner {
         self.last_error.replace(None);
         let gen = self.generation.get() + 1;
         self.generation.set(gen);
+        self.local.set(is_local(&fd));
         let conn = gvnc::Connection::new();
         self.wire(&conn, gen);
         let raw = fd.into_raw_fd();
@@ -351,7 +400,7 @@ impl Inner {
             let Some(fmt) = local_format() else { return };
             let setup = c
                 .set_pixel_format(&fmt)
-                .and_then(|_| c.set_encodings(&encodings()))
+                .and_then(|_| c.set_encodings(&encodings(inner.local.get())))
                 .map_err(|e| e.to_string())
                 .and_then(|_| inner.make_framebuffer(c));
             match setup {

@@ -83,6 +83,9 @@ pub struct ConsolePage {
     resize_timer: RefCell<Option<glib::SourceId>>,
     /// The guest screen size last asked for.
     asked_size: Cell<(u32, u32)>,
+    /// A guest screen size the window is to fit once the display is on screen.
+    pending_fit: Cell<Option<(u32, u32)>>,
+    fit_tries: Cell<u32>,
     /// USB Devices (SPICE only), and its chooser while open.
     usb_button: gtk::Button,
     usb_chooser: RefCell<Option<usb::UsbChooser>>,
@@ -177,6 +180,8 @@ impl ConsolePage {
             auto_resize: Cell::new(false),
             resize_timer: RefCell::new(None),
             asked_size: Cell::new((0, 0)),
+            pending_fit: Cell::new(None),
+            fit_tries: Cell::new(0),
             usb_button,
             usb_chooser: RefCell::new(None),
         });
@@ -380,6 +385,7 @@ impl ConsolePage {
             SessionEvent::State(st) => self.session_state(st),
             SessionEvent::Resized { width, height } => {
                 self.display.resized(*width, *height);
+                self.fit_window_to_guest(*width, *height);
             }
             SessionEvent::Damage {
                 x,
@@ -535,6 +541,61 @@ impl ConsolePage {
         self.display.set_fullscreen(fs);
     }
 
+    /// Sizes the window so the guest's screen shows at 1:1 (as virt-viewer and
+    /// virt-manager do when a console connects or the guest changes its resolution),
+    /// within the monitor; a maximised or full-screen window, or one whose guest follows
+    /// the window, is left alone. Scaling every frame is what costs most in painting.
+    fn fit_window_to_guest(&self, fw: u32, fh: u32) {
+        if self.auto_resize.get() || self.asked_size.get() == (fw, fh) {
+            return;
+        }
+        let Some(win) = self.widget.root().and_downcast::<gtk::Window>() else {
+            return;
+        };
+        if !win.is_visible() || win.is_maximized() || win.is_fullscreen() {
+            return;
+        }
+        let dev = self.display.scale_factor().max(1);
+        let (want_w, want_h) = (fw as i32 / dev, fh as i32 / dev);
+        let (cur_w, cur_h) = (self.display.width(), self.display.height());
+        if cur_w <= 0 || cur_h <= 0 || !self.display.is_mapped() {
+            // Not on screen yet: once it gets its size.
+            self.pending_fit.set(Some((fw, fh)));
+            return;
+        }
+        self.pending_fit.set(None);
+        if want_w == cur_w && want_h == cur_h {
+            self.fit_tries.set(0);
+            return;
+        }
+        // The window's size and its content's differ by decorations GTK does not tell:
+        // a second try corrects the first.
+        let tries = self.fit_tries.get() + 1;
+        if tries > 3 {
+            self.fit_tries.set(0);
+            return;
+        }
+        self.fit_tries.set(tries);
+        self.pending_fit.set(Some((fw, fh)));
+        let (dw, dh) = win.default_size();
+        let (base_w, base_h) = if dw > 0 && dh > 0 {
+            (dw, dh)
+        } else {
+            (win.width(), win.height())
+        };
+        let (mut w, mut h) = (base_w + want_w - cur_w, base_h + want_h - cur_h);
+        let monitor = win
+            .surface()
+            .and_then(|s| gtk::prelude::WidgetExt::display(&win).monitor_at_surface(&s));
+        if let Some(m) = monitor {
+            let g = m.geometry();
+            w = w.min(g.width() * 19 / 20);
+            h = h.min(g.height() * 19 / 20);
+        }
+        log::debug!("console window {base_w}×{base_h} → {w}×{h} for a {fw}×{fh} guest");
+        win.set_default_size(w.max(360), h.max(240));
+    }
+
     /// Turns "Resize Guest to Window" on or off; on, the guest is asked for the window's
     /// size now and whenever the window's size settles after a change.
     fn set_auto_resize(&self, on: bool) {
@@ -546,6 +607,17 @@ impl ConsolePage {
     }
 
     fn window_resized(self: &Rc<Self>) {
+        if let Some((fw, fh)) = self.pending_fit.get() {
+            // Not while GTK allocates sizes: right after.
+            let weak = Rc::downgrade(self);
+            glib::idle_add_local_once(move || {
+                if let Some(me) = weak.upgrade() {
+                    if me.pending_fit.get() == Some((fw, fh)) {
+                        me.fit_window_to_guest(fw, fh);
+                    }
+                }
+            });
+        }
         if !self.auto_resize.get() {
             return;
         }
