@@ -10,6 +10,7 @@ import re
 import subprocess
 import time
 
+import pyatspi
 from harness import App, app_node as app_root, check, click, find, log, screenshot, virsh, wait, walk, xdo, OBJ
 
 GUEST_DIR = os.environ.get("VIREO_TEST_GUEST_DIR", "/var/lib/libvirt/images/vireo-test-guest")
@@ -199,6 +200,9 @@ def console_scenario(opts, protocol):
                 click(entry)
                 xdo("type", "--delay", 40, passwd)
                 xdo("key", "Return")
+        main = find("frame", "Vireo")
+        check(main is None or not main.getState().contains(pyatspi.STATE_SHOWING),
+              f"{protocol}: --show-domain-console shows the console's window, not the list")
         widget = wait(lambda: find("image", f"Console of {name}"), 60, "console widget")
         if not check(widget is not None, f"{protocol}: the console widget is exposed as 'Console of {name}'"):
             screenshot(art("missing.png"))
@@ -269,6 +273,12 @@ def console_scenario(opts, protocol):
             screenshot(art("serial.png"))
             check(not any(n.name == "Send Key" for n in walk(frame)),
                   f"{protocol}: the graphical display's tools step aside for the serial console")
+        # Only the console's window was shown; closing it ends the app (as virt-manager).
+        close = find("push button", "Close", frame) if frame else None
+        if check(close is not None, f"{protocol}: the console window has a Close button"):
+            click(close)
+            check(wait(lambda: app.p.poll() is not None, 15, "app exit") is not None,
+                  f"{protocol}: closing the console window opened by --show-domain-console ends the app")
         app.quit()
     finally:
         virsh("destroy", name)

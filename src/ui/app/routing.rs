@@ -27,6 +27,9 @@ impl App {
         {
             self.show = None;
             self.open_details(&widgets.window, &obj, page);
+            if page == "console" {
+                console_only(&widgets.window, &obj);
+            }
             return;
         }
         let all_answered = self.conns.values().all(|c| {
@@ -72,4 +75,25 @@ impl App {
             (h.on_event)(ev);
         }
     }
+}
+
+/// `--show-domain-console`, as virt-manager's: only the guest's window shows; the list
+/// stays hidden, and closing that window ends the app (unless the list was shown since).
+fn console_only(main: &adw::ApplicationWindow, obj: &crate::ui::domain_object::DomainObject) {
+    use gtk::prelude::*;
+    let key = crate::ui::details::window_key(obj);
+    let app = relm4::main_application();
+    let Some(details) = app.windows().into_iter().find(|w| w.widget_name() == key) else {
+        return;
+    };
+    main.set_visible(false);
+    let main = main.downgrade();
+    details.connect_close_request(move |_| {
+        if let Some(main) = main.upgrade() {
+            if !main.is_visible() {
+                relm4::main_application().quit();
+            }
+        }
+        gtk::glib::Propagation::Proceed
+    });
 }

@@ -35,13 +35,18 @@ pub struct DetailsHandle {
 
 /// Opens the details window of `domain` on `page` ("overview", "performance", "xml"), or
 /// brings an open one forward (then returns None: it is already routed).
+/// The widget name of a guest's details window (one per guest).
+pub fn window_key(domain: &DomainObject) -> String {
+    format!("details-{}-{}", domain.conn_id(), domain.uuid())
+}
+
 pub fn present(
     parent: &impl IsA<gtk::Window>,
     domain: &DomainObject,
     page: &str,
     input: relm4::Sender<AppMsg>,
 ) -> Option<DetailsHandle> {
-    let key = format!("details-{}-{}", domain.conn_id(), domain.uuid());
+    let key = window_key(domain);
     let app = relm4::main_application();
     if let Some(w) = app.windows().into_iter().find(|w| w.widget_name() == key) {
         if let Some(stack) = w.downcast_ref::<adw::Window>().and_then(find_stack) {
