@@ -609,3 +609,35 @@ impl Drop for VncSession {
         self.close();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gvnc::ConnectionEncoding as E;
+
+    #[test]
+    fn local_sockets_are_told_apart_from_network_ones() {
+        let (a, _b) = std::os::unix::net::UnixStream::pair().expect("socketpair");
+        assert!(is_local(&OwnedFd::from(a)));
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let tcp = std::net::TcpStream::connect(listener.local_addr().expect("addr")).expect("connect");
+        assert!(is_local(&OwnedFd::from(tcp)));
+        // Not connected: no peer, so not known to be local.
+        let lone = std::net::UdpSocket::bind("127.0.0.1:0").expect("udp");
+        assert!(!is_local(&OwnedFd::from(lone)));
+    }
+
+    #[test]
+    fn raw_first_locally_compressed_first_across_a_network() {
+        let local = encodings(true);
+        let remote = encodings(false);
+        assert_eq!(local[0], E::Raw.into_glib());
+        assert_eq!(remote[0], E::Zrle.into_glib());
+        // Same encodings either way, only the order differs; no lossy JPEG.
+        let (mut l, mut r) = (local.clone(), remote.clone());
+        l.sort();
+        r.sort();
+        assert_eq!(l, r);
+        assert!(!local.contains(&E::TightJpeg5.into_glib()));
+    }
+}
