@@ -620,7 +620,8 @@ mod tests {
         let (a, _b) = std::os::unix::net::UnixStream::pair().expect("socketpair");
         assert!(is_local(&OwnedFd::from(a)));
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        let tcp = std::net::TcpStream::connect(listener.local_addr().expect("addr")).expect("connect");
+        let tcp =
+            std::net::TcpStream::connect(listener.local_addr().expect("addr")).expect("connect");
         assert!(is_local(&OwnedFd::from(tcp)));
         // Not connected: no peer, so not known to be local.
         let lone = std::net::UdpSocket::bind("127.0.0.1:0").expect("udp");
