@@ -89,7 +89,7 @@ pub fn present(
         &perf.widget,
         Some("performance"),
         &gettext("Performance"),
-        "utilities-system-monitor-symbolic",
+        "power-profile-performance-symbolic",
     );
     stack.add_titled_with_icon(
         &xml.widget,
