@@ -109,7 +109,6 @@ fn encodings(local: bool) -> Vec<i32> {
             E::ExtKeyEvent,
             E::DesktopName,
         ])
-        .into_iter()
         .map(|e| e.into_glib())
         .collect()
 }
