@@ -69,7 +69,9 @@ def rss_mib(pid):
     return 0.0
 
 
-def measure(cmd, env, settle, seconds):
+def measure(cmd, env, settle, seconds, shot=None):
+    """CPU % and RSS (MiB) of the program over `seconds` after `settle`; a screenshot of the
+    screen at the end goes to `shot`, to see what was measured."""
     p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         time.sleep(settle)
@@ -79,6 +81,8 @@ def measure(cmd, env, settle, seconds):
         time.sleep(seconds)
         c1, t1 = cpu_ticks(p.pid), time.monotonic()
         rss = rss_mib(p.pid)
+        if shot:
+            subprocess.run(["import", "-window", "root", shot], capture_output=True)
         return 100.0 * (c1 - c0) / TICK / (t1 - t0), rss
     finally:
         p.terminate()
@@ -105,12 +109,21 @@ def main():
              f"Command: `{os.environ.get('VIREO_BENCH_COMMAND', 'benches/console.sh')}`", "",
              "| load | program | renderer | CPU % (one core) | RSS MiB |", "|---|---|---|---:|---:|"]
     name = "vireo-bench-console"
+    out_dir = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "bench")
+    os.makedirs(out_dir, exist_ok=True)
+    shot = lambda *parts: os.path.join(out_dir, "console-" + "-".join(parts) + ".png")
     for load in opts.loads.split(","):
         define(name, opts.protocol, load == "flood")
         virsh("start", name, check=True)
         time.sleep(20)  # boot (TCG)
         env = dict(os.environ)
         rows = []
+        # remote-viewer first: after Vireo on the GL renderer (llvmpipe) it once measured
+        # half its usual memory, which made the comparison unfair to it.
+        if have_rv:
+            uri = viewer_uri(virsh("domdisplay", name))
+            res = measure(["remote-viewer", uri], env, opts.settle, opts.seconds, shot(load, "remote-viewer"))
+            rows.append(("remote-viewer", "GTK 3", res))
         for r in opts.renderers.split(","):
             e = dict(env)
             if r == "cairo":
@@ -118,12 +131,8 @@ def main():
             else:
                 e.pop("GSK_RENDERER", None)
             res = measure([opts.binary, "--connect", "qemu:///system", "--show-domain-console", name], e,
-                          opts.settle, opts.seconds)
+                          opts.settle, opts.seconds, shot(load, "vireo", r))
             rows.append(("Vireo", r, res))
-        if have_rv:
-            uri = viewer_uri(virsh("domdisplay", name))
-            res = measure(["remote-viewer", uri], env, opts.settle, opts.seconds)
-            rows.append(("remote-viewer", "GTK 3", res))
         for prog, r, res in rows:
             cpu, rss = res if res else (float("nan"), float("nan"))
             lines.append(f"| {load} | {prog} | {r} | {cpu:.1f} | {rss:.0f} |")
