@@ -130,6 +130,11 @@ impl DomainObject {
         changed
     }
 
+    /// Whether a list cell or a performance page shows this domain now.
+    pub fn is_shown(&self) -> bool {
+        self.imp().shown.get() > 0
+    }
+
     /// A list cell or a performance page started (`true`) or stopped showing this domain.
     pub fn set_shown(&self, shown: bool) {
         let n = &self.imp().shown;

@@ -21,7 +21,14 @@ impl App {
     ) {
         use crate::ui::stats_view::domain_keys;
         if !window_on_screen(&widgets.window) {
+            // The list catches up when it shows; a details window open meanwhile (the
+            // list is hidden under --show-domain-console) follows its guest now.
             self.stats_stale = true;
+            for r in changed.iter().filter_map(|&i| records.get(i)) {
+                if let Some(o) = self.list.domain(conn, &r.uuid).filter(|o| o.is_shown()) {
+                    o.stats_ticked(domain_keys(conn, &r.uuid));
+                }
+            }
             return;
         }
         let stale = std::mem::take(&mut self.stats_stale);
