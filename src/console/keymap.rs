@@ -64,6 +64,7 @@ pub mod qnum {
     pub const BACKSPACE: u16 = 0x0e;
     pub const LEFT_CTRL: u16 = 0x1d;
     pub const LEFT_ALT: u16 = 0x38;
+    pub const LEFT_SHIFT: u16 = 0x2a;
     pub const DELETE: u16 = 0xd3;
     pub const PRINT: u16 = 0xb7;
     /// F1 … F10 are 0x3b … 0x44; F11 and F12 are 0x57 and 0x58.
@@ -137,6 +138,91 @@ impl Combo {
     }
 }
 
+/// The keys that release a grabbed keyboard (virt-viewer's "release cursor" hotkey):
+/// modifiers, and optionally F12. Settings store it as an id like `ctrl+alt` or `shift+f12`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReleaseCombo {
+    pub ctrl: bool,
+    pub alt: bool,
+    pub shift: bool,
+    pub f12: bool,
+}
+
+/// Which of the keys a release combination may use are held now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HeldKeys {
+    pub ctrl: bool,
+    pub alt: bool,
+    pub shift: bool,
+    pub f12: bool,
+}
+
+impl Default for ReleaseCombo {
+    fn default() -> Self {
+        ReleaseCombo {
+            ctrl: true,
+            alt: true,
+            shift: false,
+            f12: false,
+        }
+    }
+}
+
+impl ReleaseCombo {
+    /// The combinations the preferences offer, by id.
+    pub const CHOICES: [&'static str; 3] = ["ctrl+alt", "ctrl+alt+shift", "shift+f12"];
+
+    /// Parses an id (`ctrl+alt`, `shift+f12`…): at least two keys, each known once.
+    pub fn from_id(id: &str) -> Option<ReleaseCombo> {
+        let mut c = ReleaseCombo {
+            ctrl: false,
+            alt: false,
+            shift: false,
+            f12: false,
+        };
+        let mut n = 0;
+        for part in id.split('+') {
+            let slot = match part.trim().to_ascii_lowercase().as_str() {
+                "ctrl" | "control" => &mut c.ctrl,
+                "alt" => &mut c.alt,
+                "shift" => &mut c.shift,
+                "f12" => &mut c.f12,
+                _ => return None,
+            };
+            if std::mem::replace(slot, true) {
+                return None;
+            }
+            n += 1;
+        }
+        (n >= 2).then_some(c)
+    }
+
+    pub fn id(self) -> String {
+        self.parts(["ctrl", "alt", "shift", "f12"]).join("+")
+    }
+
+    /// As people read it: "Ctrl+Alt", "Shift+F12".
+    pub fn label(self) -> String {
+        self.parts(["Ctrl", "Alt", "Shift", "F12"]).join("+")
+    }
+
+    fn parts(self, names: [&'static str; 4]) -> Vec<&'static str> {
+        [self.ctrl, self.alt, self.shift, self.f12]
+            .into_iter()
+            .zip(names)
+            .filter_map(|(on, name)| on.then_some(name))
+            .collect()
+    }
+
+    /// Whether the keys held now complete the combination (every key of it is held).
+    pub fn complete(self, held: HeldKeys) -> bool {
+        (!self.ctrl || held.ctrl)
+            && (!self.alt || held.alt)
+            && (!self.shift || held.shift)
+            && (!self.f12 || held.f12)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,5 +291,40 @@ mod tests {
         );
         assert_eq!(Combo::CtrlAltF(13).scancodes(), None);
         assert_eq!(Combo::SysRq.scancodes(), Some(vec![0x38, 0xb7]));
+    }
+
+    #[test]
+    fn release_combinations_parse_print_and_match() {
+        let d = ReleaseCombo::default();
+        assert_eq!(d.id(), "ctrl+alt");
+        assert_eq!(d.label(), "Ctrl+Alt");
+        for id in ReleaseCombo::CHOICES {
+            assert_eq!(
+                ReleaseCombo::from_id(id).map(|c| c.id()).as_deref(),
+                Some(id)
+            );
+        }
+        assert_eq!(
+            ReleaseCombo::from_id("Shift+F12")
+                .map(|c| c.label())
+                .as_deref(),
+            Some("Shift+F12")
+        );
+        // One key alone, repeats and unknown keys are refused.
+        for bad in ["ctrl", "ctrl+ctrl", "ctrl+super", "", "alt+"] {
+            assert_eq!(ReleaseCombo::from_id(bad), None, "{bad:?}");
+        }
+        let held = |ctrl, alt, shift, f12| HeldKeys {
+            ctrl,
+            alt,
+            shift,
+            f12,
+        };
+        assert!(d.complete(held(true, true, false, false)));
+        assert!(d.complete(held(true, true, true, false)));
+        assert!(!d.complete(held(true, false, false, false)));
+        let sf = ReleaseCombo::from_id("shift+f12").expect("valid");
+        assert!(sf.complete(held(false, false, true, true)));
+        assert!(!sf.complete(held(true, true, false, false)));
     }
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-//! The Preferences window: how often statistics are polled (1–10 s) and which of them, bound
-//! straight to GSettings. The app listens to those keys and re-schedules every connection's
+//! The Preferences window: how often statistics are polled (1–10 s) and which of them, and
+//! the keys that release the console's keyboard, bound straight to GSettings. The app listens to those keys and re-schedules every connection's
 //! polling (`AppMsg::StatsSettingsChanged`), so a change takes effect at once.
 
 use adw::prelude::*;
@@ -51,6 +51,39 @@ pub fn present(parent: &impl IsA<gtk::Window>) {
         group.add(&row);
     }
     page.add(&group);
+    page.add(&console_group(&settings));
     window.add(&page);
     window.present();
+}
+
+/// Console: the keys that release a grabbed keyboard.
+fn console_group(settings: &gtk::gio::Settings) -> adw::PreferencesGroup {
+    use crate::console::keymap::ReleaseCombo;
+    let group = adw::PreferencesGroup::new();
+    group.set_title(&gettext("Console"));
+    let ids = ReleaseCombo::CHOICES;
+    let labels: Vec<String> = ids
+        .iter()
+        .filter_map(|id| ReleaseCombo::from_id(id))
+        .map(|c| c.label())
+        .collect();
+    let labels: Vec<&str> = labels.iter().map(|s| s.as_str()).collect();
+    let row = adw::ComboRow::new();
+    row.set_title(&gettext("Release keyboard with"));
+    row.set_subtitle(&gettext(
+        "While the console has the keyboard, these keys pressed together give it back",
+    ));
+    row.set_model(Some(&gtk::StringList::new(&labels)));
+    let current = settings.string("console-release-keys");
+    row.set_selected(ids.iter().position(|id| *id == current).unwrap_or(0) as u32);
+    let s = settings.clone();
+    row.connect_selected_notify(move |r| {
+        if let Some(id) = ids.get(r.selected() as usize) {
+            if let Err(e) = s.set_string("console-release-keys", id) {
+                log::warn!("cannot save console-release-keys: {e}");
+            }
+        }
+    });
+    group.add(&row);
+    group
 }

@@ -151,6 +151,15 @@ pub fn set_console_scaling(id: &str) {
     }
 }
 
+/// The keys that release the console's keyboard grab (Ctrl+Alt unless set otherwise).
+pub fn console_release_keys() -> crate::console::keymap::ReleaseCombo {
+    settings()
+        .and_then(|s| {
+            crate::console::keymap::ReleaseCombo::from_id(&s.string("console-release-keys"))
+        })
+        .unwrap_or_default()
+}
+
 /// The GSettings object, for binding preference widgets (None without the schema).
 pub fn handle() -> Option<gio::Settings> {
     settings()

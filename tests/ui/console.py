@@ -232,6 +232,69 @@ def hidpi_check(opts, name, art, passwd):
         app.quit()
 
 
+def showing(node):
+    return node is not None and node.getState().contains(pyatspi.STATE_SHOWING)
+
+
+def gsettings_set(key, value):
+    """Through the same settings backend as the app (the test's environment)."""
+    r = subprocess.run(["gsettings", "set", "org.vireo.Vireo", key, value], capture_output=True, text=True)
+    check(r.returncode == 0, f"gsettings set {key} {value}: {r.stderr.strip()}")
+
+
+def release_keys_and_fullscreen(name, widget, frame, art):
+    """The release keys follow the preferences; full screen hides the toolbar until the
+    pointer touches the top edge."""
+    desc = lambda: find("image", f"Console of {name}").description or ""
+    gsettings_set("console-release-keys", "shift+f12")
+    try:
+        click(widget)
+        grabbed = wait(lambda: "Shift+F12" in desc() or None, 10, "grab with Shift+F12")
+        check(grabbed is not None, f"vnc: the release keys follow the preferences ({desc()!r})")
+        xdo("key", "ctrl+alt")
+        time.sleep(0.5)
+        check("Shift+F12" in desc(), "vnc: with Shift+F12 chosen, Ctrl+Alt stays the guest's")
+        xdo("key", "shift+F12")
+        check(wait(lambda: "Click" in desc() or None, 5, "released by Shift+F12") is not None,
+              "vnc: Shift+F12 releases the keyboard")
+    finally:
+        gsettings_set("console-release-keys", "ctrl+alt")
+    # Full screen: the toolbar shows for a moment, slides away, comes back at the top edge.
+    fs = find("push button", "Full Screen", frame)
+    if not check(fs is not None, "vnc: the console offers Full Screen"):
+        return
+    # Where the toolbar is while it shows: the top of the page, once the toolbar has gone
+    # the top of the guest's screen. (GTK 4.8 does not update AT-SPI's "showing" when the
+    # toolbar comes back, so the screen itself is looked at: light toolbar, dark guest.)
+    top = find("push button", "Take Screenshot", frame).queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    click(fs)
+    strip = art("fullscreen-strip.png")
+
+    def toolbar_lit():
+        subprocess.run(["import", "-window", "root", "-crop", f"160x16+{top.x + BORDER + 40}+{top.y + BORDER}",
+                        "+repage", strip], capture_output=True)
+        return mean_brightness(strip) > 0.6
+
+    check(wait(lambda: not toolbar_lit() or None, 8, "toolbar hidden") is not None,
+          "vnc: in full screen the toolbar slides away")
+    screenshot(art("fullscreen.png"))
+    # Up from the guest's screen into the header above it, a few pixels at a time: the
+    # pointer passes the page's top edge on the way.
+    e = find("image", f"Console of {name}").queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    x = e.x + e.width // 2 + BORDER
+    sweep = []
+    for y in range(top.y + BORDER + 120, max(top.y + BORDER - 120, 0), -3):
+        sweep += ["mousemove", x, y, "sleep", "0.02"]
+    xdo(*sweep)
+    check(wait(lambda: toolbar_lit() or None, 5, "toolbar back") is not None,
+          "vnc: in full screen the pointer at the top edge brings the toolbar back")
+    screenshot(art("fullscreen-toolbar.png"))
+    xdo("mousemove", x, e.y + e.height // 2 + BORDER)
+    xdo("key", "F11")
+    time.sleep(2.5)
+    check(toolbar_lit(), "vnc: F11 leaves full screen and the toolbar stays")
+
+
 def console_scenario(opts, protocol):
     name = f"vireo-ui-console-{protocol}"
     # The VNC guest's display has a password: the console asks for it.
@@ -308,6 +371,8 @@ def console_scenario(opts, protocol):
         xdo("key", "ctrl+alt")
         check(wait(lambda: "Click" in (find("image", f"Console of {name}").description or ""), 5, "released")
               is not None, f"{protocol}: Ctrl+Alt releases the keyboard")
+        if protocol == "vnc":
+            release_keys_and_fullscreen(name, widget, frame, art)
         app.action(OBJ, "console-send-key", f"<('{name}', 'ctrl-alt-del')>")
         check(wait(lambda: serial_has(serial, "ctrl-alt-del received"), 30, "ctrl-alt-del") is not None,
               f"{protocol}: Send Key Ctrl+Alt+Del reaches the guest")

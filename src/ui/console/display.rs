@@ -73,8 +73,9 @@ mod imp {
         pub grabbed: Cell<bool>,
         pub buttons: Cell<Buttons>,
         pub last_pos: Cell<Option<(f64, f64)>>,
-        pub ctrl: Cell<bool>,
-        pub alt: Cell<bool>,
+        /// The release keys held now, and the combination that releases the grab.
+        pub held: Cell<keymap::HeldKeys>,
+        pub release: Cell<keymap::ReleaseCombo>,
         /// The frame's last known size in device pixels.
         pub frame_size: Cell<(u32, u32)>,
         pub on_grab: RefCell<Vec<GrabListener>>,
@@ -594,6 +595,16 @@ impl ConsoleDisplay {
         self.imp().on_frame.replace(Some(Box::new(f)));
     }
 
+    /// The keys that release a grabbed keyboard.
+    pub fn set_release_combo(&self, combo: keymap::ReleaseCombo) {
+        self.imp().release.set(combo);
+        self.update_accessible();
+    }
+
+    pub fn release_combo(&self) -> keymap::ReleaseCombo {
+        self.imp().release.get()
+    }
+
     /// Called whenever the widget gets a size (the window was resized).
     pub fn connect_resized(&self, f: impl Fn() + 'static) {
         self.imp().on_resize.replace(Some(Box::new(f)));
@@ -656,11 +667,15 @@ impl ConsoleDisplay {
         if !grab {
             // Whatever was held goes up, so no key or button stays stuck in the guest.
             if let Some(s) = self.session() {
-                if imp.ctrl.replace(false) {
+                let held = imp.held.take();
+                if held.ctrl {
                     s.key(keymap::qnum::LEFT_CTRL, 0, false);
                 }
-                if imp.alt.replace(false) {
+                if held.alt {
                     s.key(keymap::qnum::LEFT_ALT, 0, false);
+                }
+                if held.shift {
+                    s.key(keymap::qnum::LEFT_SHIFT, 0, false);
                 }
             }
         }
@@ -704,7 +719,11 @@ impl ConsoleDisplay {
         let name = self.imp().name.borrow().clone();
         let label = gettextrs::gettext("Console of %s").replacen("%s", &name, 1);
         let desc = if self.is_grabbed() {
-            gettextrs::gettext("Keyboard grabbed; press Ctrl+Alt to release")
+            gettextrs::gettext("Keyboard grabbed; press %s to release").replacen(
+                "%s",
+                &self.imp().release.get().label(),
+                1,
+            )
         } else {
             gettextrs::gettext("Click to send keyboard and pointer to the guest")
         };
@@ -797,18 +816,28 @@ impl ConsoleDisplay {
         let Some(s) = self.session() else {
             return glib::Propagation::Proceed;
         };
-        let is_ctrl = matches!(keyval, gdk::Key::Control_L | gdk::Key::Control_R);
-        let is_alt = matches!(keyval, gdk::Key::Alt_L | gdk::Key::Alt_R | gdk::Key::Meta_L);
-        if is_ctrl {
-            imp.ctrl.set(down);
+        let mut held = imp.held.get();
+        let member = match keyval {
+            gdk::Key::Control_L | gdk::Key::Control_R => Some(&mut held.ctrl),
+            gdk::Key::Alt_L | gdk::Key::Alt_R | gdk::Key::Meta_L => Some(&mut held.alt),
+            gdk::Key::Shift_L | gdk::Key::Shift_R => Some(&mut held.shift),
+            gdk::Key::F12 => Some(&mut held.f12),
+            _ => None,
+        };
+        let is_member = member.is_some();
+        if let Some(m) = member {
+            *m = down;
         }
-        if is_alt {
-            imp.alt.set(down);
-        }
-        // The release combination: Ctrl+Alt pressed together while grabbed.
-        if down && self.is_grabbed() && imp.ctrl.get() && imp.alt.get() && (is_ctrl || is_alt) {
-            if let Some(q) = keymap::qnum_from_keycode(keycode) {
-                s.key(q, keyval.into_glib(), true);
+        imp.held.set(held);
+        // The release combination, completed by this key while grabbed.
+        let combo = imp.release.get();
+        if down && is_member && self.is_grabbed() && combo.complete(held) {
+            // A modifier goes to the guest as pressed (set_grab lets every key go); F12,
+            // the one plain key a combination may have, is the app's and never reaches it.
+            if keyval != gdk::Key::F12 {
+                if let Some(q) = keymap::qnum_from_keycode(keycode) {
+                    s.key(q, keyval.into_glib(), true);
+                }
             }
             self.set_grab(false);
             return glib::Propagation::Stop;

@@ -137,6 +137,16 @@ pub fn present(
     content.append(&banner);
     content.append(&stack);
     window.set_content(Some(&content));
+    // Full screen is the console's: the header steps aside (the console's toolbar slides in
+    // over the guest's screen instead).
+    {
+        let header = header.downgrade();
+        window.connect_fullscreened_notify(move |w| {
+            if let Some(h) = header.upgrade() {
+                h.set_visible(!w.is_fullscreen());
+            }
+        });
+    }
 
     {
         let (banner, input, uuid) = (banner.clone(), input.clone(), uuid.clone());

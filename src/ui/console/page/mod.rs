@@ -26,6 +26,7 @@ use crate::ui::domain_object::DomainObject;
 mod actions;
 mod capture;
 mod clipboard;
+mod fullscreen;
 mod toolbar;
 mod usb;
 mod worker;
@@ -89,6 +90,13 @@ pub struct ConsolePage {
     /// USB Devices (SPICE only), and its chooser while open.
     usb_button: gtk::Button,
     usb_chooser: RefCell<Option<usb::UsbChooser>>,
+    /// The toolbar, hidden in full screen until the pointer touches the top edge.
+    bar_revealer: gtk::Revealer,
+    fullscreen: Cell<bool>,
+    /// The window reported being full screen since the page asked for it.
+    fs_seen: Cell<bool>,
+    fs_handler: RefCell<Option<(gtk::Window, glib::SignalHandlerId)>>,
+    toolbar_timer: RefCell<Option<glib::SourceId>>,
 }
 
 impl ConsolePage {
@@ -149,8 +157,12 @@ impl ConsolePage {
         views.add_named(&toasts, Some("graphical"));
         views.add_named(serial.widget(), Some("serial"));
         views.set_vexpand(true);
+        let bar_revealer = gtk::Revealer::new();
+        bar_revealer.set_child(Some(&bar));
+        bar_revealer.set_reveal_child(true);
+        bar_revealer.set_transition_type(gtk::RevealerTransitionType::SlideDown);
         let widget = gtk::Box::new(gtk::Orientation::Vertical, 0);
-        widget.append(&bar);
+        widget.append(&bar_revealer);
         widget.append(&views);
 
         let page = Rc::new(ConsolePage {
@@ -184,6 +196,11 @@ impl ConsolePage {
             fit_tries: Cell::new(0),
             usb_button,
             usb_chooser: RefCell::new(None),
+            bar_revealer,
+            fullscreen: Cell::new(false),
+            fs_seen: Cell::new(false),
+            fs_handler: RefCell::new(None),
+            toolbar_timer: RefCell::new(None),
         });
         page.wire(&connect);
         PAGES.with(|p| p.borrow_mut().push((domain.name(), Rc::downgrade(&page))));
@@ -194,6 +211,8 @@ impl ConsolePage {
     fn wire(self: &Rc<Self>, connect: &gtk::Button) {
         self.install_actions();
         self.wire_clipboard();
+        self.follow_release_keys();
+        self.wire_fullscreen();
 
         let weak = Rc::downgrade(self);
         self.serial.connect_reconnect(move |mode| {
@@ -469,6 +488,37 @@ impl ConsolePage {
         }
     }
 
+    /// The keys that release the keyboard come from the preferences, and follow them.
+    fn follow_release_keys(self: &Rc<Self>) {
+        self.apply_release_keys();
+        if let Some(settings) = crate::ui::settings::handle() {
+            let weak = Rc::downgrade(self);
+            let id = settings.connect_changed(Some("console-release-keys"), move |_, _| {
+                if let Some(me) = weak.upgrade() {
+                    me.apply_release_keys();
+                }
+            });
+            // The handler lives as long as the page's widget.
+            let id = RefCell::new(Some(id));
+            self.widget.connect_destroy(move |_| {
+                if let Some(id) = id.take() {
+                    settings.disconnect(id);
+                }
+            });
+        }
+    }
+
+    fn apply_release_keys(&self) {
+        let combo = crate::ui::settings::console_release_keys();
+        self.display.set_release_combo(combo);
+        self.grab_hint
+            .set_label(&gettext("Press %s to release the keyboard").replacen(
+                "%s",
+                &combo.label(),
+                1,
+            ));
+    }
+
     /// USB Devices shows for SPICE consoles, beside the graphical display.
     fn update_usb_button(&self) {
         let spice = self
@@ -530,15 +580,6 @@ impl ConsolePage {
             return;
         };
         session::send_combo(&*s, &codes);
-    }
-
-    fn toggle_fullscreen(&self) {
-        let Some(win) = self.widget.root().and_downcast::<gtk::Window>() else {
-            return;
-        };
-        let fs = !win.is_fullscreen();
-        win.set_fullscreened(fs);
-        self.display.set_fullscreen(fs);
     }
 
     /// Sizes the window so the guest's screen shows at 1:1 (as virt-viewer and
