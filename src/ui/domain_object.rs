@@ -42,6 +42,8 @@ mod imp {
         /// How many list cells and performance pages show this domain now (only those
         /// need a nudge per tick).
         pub shown: Cell<u32>,
+        /// How many Performance pages show it now (a subset of `shown`).
+        pub page_shown: Cell<u32>,
         pub state: Cell<Option<DomainState>>,
     }
 
@@ -130,9 +132,20 @@ impl DomainObject {
         changed
     }
 
-    /// Whether a list cell or a performance page shows this domain now.
-    pub fn is_shown(&self) -> bool {
-        self.imp().shown.get() > 0
+    /// Whether a Performance page shows this domain now.
+    pub fn is_page_shown(&self) -> bool {
+        self.imp().page_shown.get() > 0
+    }
+
+    /// A Performance page came on screen (`true`) or left it: counts as showing too.
+    pub fn set_page_shown(&self, shown: bool) {
+        let n = &self.imp().page_shown;
+        n.set(if shown {
+            n.get() + 1
+        } else {
+            n.get().saturating_sub(1)
+        });
+        self.set_shown(shown);
     }
 
     /// A list cell or a performance page started (`true`) or stopped showing this domain.

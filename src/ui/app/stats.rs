@@ -25,7 +25,11 @@ impl App {
             // list is hidden under --show-domain-console) follows its guest now.
             self.stats_stale = true;
             for r in changed.iter().filter_map(|&i| records.get(i)) {
-                if let Some(o) = self.list.domain(conn, &r.uuid).filter(|o| o.is_shown()) {
+                if let Some(o) = self
+                    .list
+                    .domain(conn, &r.uuid)
+                    .filter(|o| o.is_page_shown())
+                {
                     o.stats_ticked(domain_keys(conn, &r.uuid));
                 }
             }

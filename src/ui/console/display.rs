@@ -393,7 +393,7 @@ impl Tiles {
 /// dropped so no cairo object keeps the pointer.
 struct FrameSurface<'a> {
     surface: gtk::cairo::ImageSurface,
-    _frame: std::marker::PhantomData<&'a [u8]>,
+    frame: crate::console::session::FrameView<'a>,
 }
 
 impl<'a> FrameSurface<'a> {
@@ -423,10 +423,7 @@ impl<'a> FrameSurface<'a> {
             )
         }
         .ok()?;
-        Some(Self {
-            surface,
-            _frame: std::marker::PhantomData,
-        })
+        Some(Self { surface, frame: f })
     }
 
     /// A cairo node covering `rect` (device pixels) with the part of the frame, placed at
@@ -440,6 +437,9 @@ impl<'a> FrameSurface<'a> {
         let (w, h) = (rect.width() as i32, rect.height() as i32);
         if w <= 0 || h <= 0 {
             return None;
+        }
+        if let Some(node) = self.unscaled_tile_node(rect, placement) {
+            return Some(node);
         }
         let tile = cairo::ImageSurface::create(cairo::Format::Rgb24, w, h).ok()?;
         {
@@ -463,6 +463,52 @@ impl<'a> FrameSurface<'a> {
             cr.set_operator(cairo::Operator::Source);
             cr.paint().ok()?;
         }
+        let node = gsk::CairoNode::new(&rect);
+        let cr = node.draw_context();
+        cr.set_source_surface(&tile, rect.x() as f64, rect.y() as f64)
+            .ok()?;
+        cr.paint().ok()?;
+        Some(node.upcast())
+    }
+}
+
+impl FrameSurface<'_> {
+    /// At 1:1 the tile is the frame's rows as they are (cairo's RGB24 ignores the fourth
+    /// byte): copied straight into the tile's memory, without cairo clearing it first or
+    /// compositing. None when the tile is not at whole guest pixels of an unscaled frame.
+    fn unscaled_tile_node(
+        &self,
+        rect: graphene::Rect,
+        placement: Placement,
+    ) -> Option<gsk::RenderNode> {
+        use gtk::cairo;
+        let f = self.frame;
+        if placement.width != f.width as f32 || placement.height != f.height as f32 {
+            return None;
+        }
+        let (gx, gy) = (rect.x() - placement.x, rect.y() - placement.y);
+        if gx.fract() != 0.0 || gy.fract() != 0.0 || gx < 0.0 || gy < 0.0 {
+            return None;
+        }
+        let (gx, gy) = (gx as usize, gy as usize);
+        let (w, h) = (rect.width() as usize, rect.height() as usize);
+        if gx + w > f.width as usize || gy + h > f.height as usize {
+            return None;
+        }
+        let row = w * 4;
+        let mut bytes = Vec::with_capacity(row * h);
+        for r in gy..gy + h {
+            let start = r * f.stride + gx * 4;
+            bytes.extend_from_slice(f.data.get(start..start + row)?);
+        }
+        let tile = cairo::ImageSurface::create_for_data(
+            bytes,
+            cairo::Format::Rgb24,
+            w as i32,
+            h as i32,
+            row as i32,
+        )
+        .ok()?;
         let node = gsk::CairoNode::new(&rect);
         let cr = node.draw_context();
         cr.set_source_surface(&tile, rect.x() as f64, rect.y() as f64)

@@ -93,21 +93,45 @@ impl Page {
         redraw(domain);
         // Follow the guest for as long as the page lives.
         let page = widget.downgrade();
+        let redraw = std::rc::Rc::new(redraw);
         let handler = std::cell::RefCell::new(None);
+        let r = redraw.clone();
         let id = domain.connect_notify_local(Some("stats-serial"), move |d, _| {
-            if page.upgrade().is_some() {
-                redraw(d);
+            if page.upgrade().is_some_and(|p| p.is_mapped()) {
+                r(d);
             }
         });
         handler.replace(Some(id));
         // Ticks nudge only guests something shows (`DomainObject::stats_ticked`): this page
-        // is one, whether or not the list has the guest's row on screen.
-        domain.set_shown(true);
+        // is one while it is on screen (its tab chosen, its window mapped), whether or not
+        // the list has the guest's row on screen. Shown again, it catches up at once.
+        let on_screen = std::rc::Rc::new(std::cell::Cell::new(false));
+        let (d, flag) = (domain.downgrade(), on_screen.clone());
+        widget.connect_map(move |_| {
+            if let Some(d) = d.upgrade() {
+                if !flag.replace(true) {
+                    d.set_page_shown(true);
+                }
+                redraw(&d);
+            }
+        });
+        let (d, flag) = (domain.downgrade(), on_screen.clone());
+        widget.connect_unmap(move |_| {
+            if let Some(d) = d.upgrade() {
+                if flag.replace(false) {
+                    d.set_page_shown(false);
+                }
+            }
+        });
         let d = domain.downgrade();
         widget.connect_destroy(move |_| {
-            if let (Some(d), Some(id)) = (d.upgrade(), handler.take()) {
-                d.disconnect(id);
-                d.set_shown(false);
+            if let Some(d) = d.upgrade() {
+                if let Some(id) = handler.take() {
+                    d.disconnect(id);
+                }
+                if on_screen.replace(false) {
+                    d.set_page_shown(false);
+                }
             }
         });
         Page { widget }
