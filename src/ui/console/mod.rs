@@ -4,5 +4,7 @@
 //! [`serial_view`] the serial text console in a VTE terminal.
 
 pub mod display;
+mod input;
 pub mod page;
 pub mod serial_view;
+pub mod tiles;

@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+//! The console display's painting: the frame cut into [`TILE`]-sized render nodes, rebuilt
+//! only where damage touched them, in the form GTK's renderer draws cheapest ([`Upload`]).
+//! GTK 4.8 cannot update part of a texture (that came in 4.16); `benches/console_frame.rs`
+//! measures the alternatives.
+
+use gtk::prelude::*;
+use gtk::{gdk, glib, graphene, gsk};
+
+/// How tiles are handed to GTK; which is cheaper depends on GTK's renderer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Upload {
+    /// A texture per tile, the bytes as they are, read as premultiplied BGRA over black: the
+    /// format GL uploads without converting, and an undefined fourth byte cannot matter
+    /// (CONSOLE-NOTES.md).
+    Premultiplied,
+    /// A texture per tile with the fourth byte forced opaque, read as straight BGRA. Kept for
+    /// the frame bench: GTK 4.8's cairo renderer converts a texture again at every draw.
+    Opaque,
+    /// For GTK's cairo renderer: a cairo node per tile whose surface already holds the tile
+    /// converted (the frame read as cairo's RGB24, which ignores the fourth byte) and scaled
+    /// to device pixels, once per change. Drawing it is a plain copy of what is on screen;
+    /// a texture node would be converted (and scaled) again at every draw.
+    Cairo,
+}
+
+/// The upload that suits the renderer drawing `widget` (cairo, or anything else).
+pub fn upload_for(widget: &impl IsA<gtk::Widget>) -> Upload {
+    let cairo = widget
+        .native()
+        .and_then(|n| n.renderer())
+        .is_some_and(|r| r.is::<gtk::gsk::CairoRenderer>());
+    if cairo {
+        Upload::Cairo
+    } else {
+        Upload::Premultiplied
+    }
+}
+
+/// Side of a tile, in guest pixels. GTK 4.8 cannot update part of a texture, so the frame
+/// is cut into tiles, each its own render node: damage rebuilds only the tiles it touches,
+/// and GTK redraws (and the GL renderer re-uploads) only those. 128 keeps a blinking text
+/// cursor or one new line cheap without making a full-screen update much dearer (measured
+/// in `benches/console_frame.rs`).
+pub const TILE: u32 = 128;
+
+/// Where the frame is drawn, in device pixels (the widget's coordinates times its scale).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Placement {
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+}
+
+/// The frame's tile grid: a render node per tile, and which tiles need a new one.
+#[derive(Default)]
+pub struct Tiles {
+    pub size: (u32, u32),
+    upload: Option<Upload>,
+    placement: Placement,
+    /// Texture uploads only: each tile's texture, kept while only the placement changes.
+    textures: Vec<Option<gdk::Texture>>,
+    /// What the widget appends, in device pixels.
+    pub nodes: Vec<Option<gsk::RenderNode>>,
+    pub dirty: Vec<bool>,
+}
+
+impl Tiles {
+    fn columns(&self) -> u32 {
+        self.size.0.div_ceil(TILE)
+    }
+
+    /// Makes the grid fit a frame of this size (everything dirty when it changes).
+    pub fn fit(&mut self, width: u32, height: u32, upload: Upload) {
+        if self.size != (width, height) || self.upload != Some(upload) {
+            self.size = (width, height);
+            self.upload = Some(upload);
+            let n = (width.div_ceil(TILE) * height.div_ceil(TILE)) as usize;
+            self.textures = vec![None; n];
+            self.nodes = vec![None; n];
+            self.dirty = vec![true; n];
+        }
+    }
+
+    /// Tile `i`'s guest-pixel bounds (x0, y0, x1, y1), exclusive ends.
+    pub fn bounds(&self, i: usize) -> (u32, u32, u32, u32) {
+        let cols = self.columns().max(1);
+        let (tx, ty) = (i as u32 % cols, i as u32 / cols);
+        let (x0, y0) = (tx * TILE, ty * TILE);
+        (
+            x0,
+            y0,
+            (x0 + TILE).min(self.size.0),
+            (y0 + TILE).min(self.size.1),
+        )
+    }
+
+    /// Tile `i`'s place in device pixels. Edges are rounded to whole pixels, so neighbouring
+    /// tiles meet without a seam.
+    fn device_rect(&self, i: usize) -> graphene::Rect {
+        let p = self.placement;
+        let (fw, fh) = (self.size.0.max(1) as f32, self.size.1.max(1) as f32);
+        let (sx, sy) = (p.width / fw, p.height / fh);
+        let (x0, y0, x1, y1) = self.bounds(i);
+        let (left, top) = (
+            (p.x + x0 as f32 * sx).round(),
+            (p.y + y0 as f32 * sy).round(),
+        );
+        let (right, bottom) = (
+            (p.x + x1 as f32 * sx).round(),
+            (p.y + y1 as f32 * sy).round(),
+        );
+        graphene::Rect::new(left, top, right - left, bottom - top)
+    }
+
+    /// Marks the tiles a damaged rectangle touches; everything when the grid is unknown.
+    pub fn damage(&mut self, x: u32, y: u32, w: u32, h: u32) {
+        let cols = self.columns();
+        if cols == 0 || w == 0 || h == 0 {
+            self.mark_all();
+            return;
+        }
+        let rows = self.size.1.div_ceil(TILE);
+        let (x1, y1) = ((x + w - 1) / TILE, (y + h - 1) / TILE);
+        for ty in (y / TILE)..=y1.min(rows.saturating_sub(1)) {
+            for tx in (x / TILE)..=x1.min(cols - 1) {
+                if let Some(d) = self.dirty.get_mut((ty * cols + tx) as usize) {
+                    *d = true;
+                }
+            }
+        }
+    }
+
+    pub fn mark_all(&mut self) {
+        self.dirty.iter_mut().for_each(|d| *d = true);
+        if self.dirty.is_empty() {
+            // No grid yet: the next rebuild makes one, all dirty.
+            self.size = (0, 0);
+        }
+    }
+
+    /// Whether the next paint must call [`Tiles::rebuild`].
+    pub fn stale(&self, placement: Placement) -> bool {
+        self.any_dirty() || self.placement != placement
+    }
+
+    /// Gives every dirty tile a new node from `f`, placed at `placement`; returns how many
+    /// tiles got new content. A new placement re-places every node (cairo tiles are drawn
+    /// again, textures are kept).
+    pub fn rebuild(
+        &mut self,
+        f: crate::console::session::FrameView<'_>,
+        upload: Upload,
+        placement: Placement,
+    ) -> usize {
+        self.fit(f.width, f.height, upload);
+        let moved = self.placement != placement;
+        self.placement = placement;
+        let mut n = 0;
+        match upload {
+            Upload::Premultiplied | Upload::Opaque => {
+                for i in 0..self.nodes.len() {
+                    if self.dirty[i] {
+                        let (x0, y0, x1, y1) = self.bounds(i);
+                        self.textures[i] = frame_texture(f, (x0, y0, x1 - x0, y1 - y0), upload);
+                        self.dirty[i] = false;
+                        n += 1;
+                    } else if !moved {
+                        continue;
+                    }
+                    let rect = self.device_rect(i);
+                    self.nodes[i] = self.textures[i]
+                        .as_ref()
+                        .map(|t| gsk::TextureNode::new(t, &rect).upcast());
+                }
+            }
+            Upload::Cairo => {
+                let content = self.dirty.iter().filter(|&&d| d).count();
+                if moved {
+                    self.mark_all();
+                }
+                if let Some(src) = FrameSurface::new(f) {
+                    for i in 0..self.nodes.len() {
+                        if self.dirty[i] {
+                            self.nodes[i] = src.tile_node(self.device_rect(i), placement);
+                        }
+                    }
+                } else {
+                    self.nodes.iter_mut().for_each(|n| *n = None);
+                }
+                self.dirty.iter_mut().for_each(|d| *d = false);
+                n = content;
+            }
+        }
+        n
+    }
+
+    pub fn any_dirty(&self) -> bool {
+        self.size == (0, 0) || self.dirty.iter().any(|&d| d)
+    }
+}
+
+/// A frame seen by cairo as an RGB24 image (B, G, R, ignored byte), without a copy. It
+/// borrows the frame's memory: it lives only while the frame is lent, and is finished when
+/// dropped so no cairo object keeps the pointer.
+struct FrameSurface<'a> {
+    surface: gtk::cairo::ImageSurface,
+    frame: crate::console::session::FrameView<'a>,
+}
+
+impl<'a> FrameSurface<'a> {
+    fn new(f: crate::console::session::FrameView<'a>) -> Option<Self> {
+        let (w, h) = (i32::try_from(f.width).ok()?, i32::try_from(f.height).ok()?);
+        let stride = i32::try_from(f.stride).ok()?;
+        let need = f.stride.checked_mul(f.height as usize - 1)? + f.width as usize * 4;
+        if w == 0
+            || h == 0
+            || stride % 4 != 0
+            || f.stride < f.width as usize * 4
+            || f.data.len() < need
+        {
+            return None;
+        }
+        // SAFETY: the memory covers `height` rows of `stride` bytes (checked above) and
+        // outlives the surface (the lifetime ties it to the frame, and `Drop` finishes the
+        // surface, which makes cairo let go of the pointer). Cairo only reads a source
+        // surface; nothing draws into this one.
+        let surface = unsafe {
+            gtk::cairo::ImageSurface::create_for_data_unsafe(
+                f.data.as_ptr() as *mut u8,
+                gtk::cairo::Format::Rgb24,
+                w,
+                h,
+                stride,
+            )
+        }
+        .ok()?;
+        Some(Self { surface, frame: f })
+    }
+
+    /// A cairo node covering `rect` (device pixels) with the part of the frame, placed at
+    /// `placement`, that falls there, converted and scaled once into the tile's own image.
+    /// (GTK's cairo node records its drawing and replays it at every draw: it must record
+    /// a finished image, not the conversion and scaling, nor the frame itself, which would
+    /// be copied whole when it is let go.) Sampling reads the whole frame, so scaled tiles
+    /// blend with their neighbours' pixels and meet without a seam.
+    fn tile_node(&self, rect: graphene::Rect, placement: Placement) -> Option<gsk::RenderNode> {
+        use gtk::cairo;
+        let (w, h) = (rect.width() as i32, rect.height() as i32);
+        if w <= 0 || h <= 0 {
+            return None;
+        }
+        if let Some(node) = self.unscaled_tile_node(rect, placement) {
+            return Some(node);
+        }
+        let tile = cairo::ImageSurface::create(cairo::Format::Rgb24, w, h).ok()?;
+        {
+            let cr = cairo::Context::new(&tile).ok()?;
+            let (fw, fh) = (self.surface.width() as f64, self.surface.height() as f64);
+            let (sx, sy) = (placement.width as f64 / fw, placement.height as f64 / fh);
+            cr.translate(
+                placement.x as f64 - rect.x() as f64,
+                placement.y as f64 - rect.y() as f64,
+            );
+            cr.scale(sx, sy);
+            cr.set_source_surface(&self.surface, 0.0, 0.0).ok()?;
+            let pattern = cr.source();
+            let one_to_one = (sx - 1.0).abs() < 1e-6 && (sy - 1.0).abs() < 1e-6;
+            pattern.set_filter(if one_to_one {
+                cairo::Filter::Nearest
+            } else {
+                cairo::Filter::Good
+            });
+            pattern.set_extend(cairo::Extend::Pad);
+            cr.set_operator(cairo::Operator::Source);
+            cr.paint().ok()?;
+        }
+        recorded(&tile, rect)
+    }
+}
+
+impl FrameSurface<'_> {
+    /// At 1:1 the tile is the frame's rows as they are (cairo's RGB24 ignores the fourth
+    /// byte): copied straight into the tile's memory, without cairo clearing it first or
+    /// compositing. None when the tile is not at whole guest pixels of an unscaled frame.
+    fn unscaled_tile_node(
+        &self,
+        rect: graphene::Rect,
+        placement: Placement,
+    ) -> Option<gsk::RenderNode> {
+        use gtk::cairo;
+        let f = self.frame;
+        if placement.width != f.width as f32 || placement.height != f.height as f32 {
+            return None;
+        }
+        let (gx, gy) = (rect.x() - placement.x, rect.y() - placement.y);
+        if gx.fract() != 0.0 || gy.fract() != 0.0 || gx < 0.0 || gy < 0.0 {
+            return None;
+        }
+        let (gx, gy) = (gx as usize, gy as usize);
+        let (w, h) = (rect.width() as usize, rect.height() as usize);
+        if gx + w > f.width as usize || gy + h > f.height as usize {
+            return None;
+        }
+        let row = w * 4;
+        let mut bytes = Vec::with_capacity(row * h);
+        for r in gy..gy + h {
+            let start = r * f.stride + gx * 4;
+            bytes.extend_from_slice(f.data.get(start..start + row)?);
+        }
+        let tile = cairo::ImageSurface::create_for_data(
+            bytes,
+            cairo::Format::Rgb24,
+            w as i32,
+            h as i32,
+            row as i32,
+        )
+        .ok()?;
+        recorded(&tile, rect)
+    }
+}
+
+/// A cairo node that shows `tile` (finished, never drawn into again) at `rect`: GTK's
+/// cairo node records the paint and replays it at each draw.
+fn recorded(tile: &gtk::cairo::ImageSurface, rect: graphene::Rect) -> Option<gsk::RenderNode> {
+    let node = gsk::CairoNode::new(&rect);
+    let cr = node.draw_context();
+    cr.set_source_surface(tile, rect.x() as f64, rect.y() as f64)
+        .ok()?;
+    cr.paint().ok()?;
+    Some(node.upcast())
+}
+
+impl Drop for FrameSurface<'_> {
+    fn drop(&mut self) {
+        self.surface.finish();
+    }
+}
+
+/// The texture of one rectangle `(x, y, w, h)` of a frame: its rows copied into a
+/// `GdkMemoryTexture`. None for an empty or inconsistent frame or rectangle.
+pub fn frame_texture(
+    f: crate::console::session::FrameView<'_>,
+    (x, y, w, h): (u32, u32, u32, u32),
+    upload: Upload,
+) -> Option<gdk::Texture> {
+    if w == 0 || h == 0 || x + w > f.width || y + h > f.height || f.stride < f.width as usize * 4 {
+        return None;
+    }
+    let row = w as usize * 4;
+    let mut v = Vec::with_capacity(row * h as usize);
+    for r in y as usize..(y + h) as usize {
+        let start = r * f.stride + x as usize * 4;
+        v.extend_from_slice(f.data.get(start..start + row)?);
+    }
+    let format = match upload {
+        Upload::Premultiplied => gdk::MemoryFormat::B8g8r8a8Premultiplied,
+        Upload::Opaque | Upload::Cairo => {
+            for px in v.chunks_exact_mut(4) {
+                px[3] = 0xff;
+            }
+            gdk::MemoryFormat::B8g8r8a8
+        }
+    };
+    let bytes = glib::Bytes::from_owned(v);
+    Some(gdk::MemoryTexture::new(w as i32, h as i32, format, &bytes, row).upcast())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn damage_marks_only_the_tiles_it_touches() {
+        let mut t = Tiles::default();
+        t.fit(720, 400, Upload::Opaque);
+        assert_eq!(t.textures.len(), 6 * 4);
+        t.dirty.iter_mut().for_each(|d| *d = false);
+        // One text line at the bottom (row 24 of 25, 16 px): the last tile row only.
+        t.damage(0, 384, 720, 16);
+        let marked: Vec<usize> = (0..t.dirty.len()).filter(|&i| t.dirty[i]).collect();
+        assert_eq!(marked, vec![18, 19, 20, 21, 22, 23]);
+        // The last column's and row's tiles end at the frame's edge.
+        assert_eq!(t.bounds(23), (640, 384, 720, 400));
+        // A rectangle past the edge marks what exists, never panics.
+        t.dirty.iter_mut().for_each(|d| *d = false);
+        t.damage(700, 390, 500, 500);
+        assert_eq!((0..t.dirty.len()).filter(|&i| t.dirty[i]).count(), 1);
+        assert!(t.any_dirty());
+    }
+}
