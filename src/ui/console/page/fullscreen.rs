@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-//! Full screen, as virt-viewer and GNOME's viewers do it: the guest's screen takes the whole
+//! Where the console shows: in a separate window ([`ConsolePage::detach`]), and full
+//! screen, as virt-viewer and GNOME's viewers do it: the guest's screen takes the whole
 //! monitor, and the toolbar slides in when the pointer touches the top edge (and for a
 //! moment on entering), then slides away once the pointer leaves it. F11 toggles; Escape
 //! leaves (while the keyboard is not grabbed: then keys are the guest's).
@@ -8,6 +9,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use adw::prelude::*;
+use gettextrs::gettext;
 use gtk::glib;
 
 use super::ConsolePage;
@@ -161,5 +163,49 @@ impl ConsolePage {
         {
             self.hide_toolbar_later();
         }
+    }
+
+    /// Moves the page into a window of its own; closing that window brings it back.
+    pub(super) fn detach(self: &Rc<Self>) {
+        let Some(parent) = self.widget.parent() else {
+            return;
+        };
+        let Some(bin) = parent.downcast_ref::<adw::Bin>().cloned() else {
+            return;
+        };
+        let win = adw::Window::builder()
+            .title(self.domain.name())
+            .default_width(self.display.width().max(640) + 24)
+            .default_height(self.display.height().max(400) + 80)
+            .build();
+        if let Some(app) = bin
+            .root()
+            .and_downcast::<gtk::Window>()
+            .and_then(|w| w.application())
+        {
+            win.set_application(Some(&app));
+        }
+        bin.set_child(None::<&gtk::Widget>);
+        let content = gtk::Box::new(gtk::Orientation::Vertical, 0);
+        content.append(&adw::HeaderBar::new());
+        content.append(&self.widget);
+        win.set_content(Some(&content));
+        let placeholder = adw::StatusPage::builder()
+            .icon_name("window-new-symbolic")
+            .title(gettext("Console in a Separate Window"))
+            .build();
+        bin.set_child(Some(&placeholder));
+        let (weak, bin2) = (Rc::downgrade(self), bin.downgrade());
+        win.connect_close_request(move |w| {
+            if let (Some(me), Some(bin)) = (weak.upgrade(), bin2.upgrade()) {
+                if let Some(c) = w.content().and_downcast::<gtk::Box>() {
+                    c.remove(&me.widget);
+                }
+                bin.set_child(Some(&me.widget));
+            }
+            glib::Propagation::Proceed
+        });
+        win.present();
+        self.display.grab_focus();
     }
 }

@@ -21,6 +21,15 @@ pub(super) struct UsbChooser {
 }
 
 impl ConsolePage {
+    /// USB Devices shows for SPICE consoles, beside the graphical display.
+    pub(super) fn update_usb_button(&self) {
+        let spice = self
+            .session()
+            .is_some_and(|s| s.protocol() == crate::console::session::Protocol::Spice);
+        let graphical = self.views.visible_child_name().as_deref() != Some("serial");
+        self.usb_button.set_visible(spice && graphical);
+    }
+
     /// Opens the chooser (or brings the open one forward).
     pub(super) fn show_usb_chooser(self: &Rc<Self>) {
         if let Some(c) = self.usb_chooser.borrow().as_ref() {
