@@ -20,21 +20,16 @@ use super::session::{
     SessionState, UsbDeviceInfo, UsbDone,
 };
 use crate::backend::auth::Secret;
+use agent::{
+    agent_can, CAP_CLIPBOARD_BY_DEMAND, CAP_MONITORS_CONFIG, CLIPBOARD_UTF8_TEXT,
+    SELECTION_CLIPBOARD,
+};
+
+mod agent;
+mod usb;
 
 /// spice-glib's mouse modes (SPICE_MOUSE_MODE_*).
 const MOUSE_MODE_CLIENT: i32 = 2;
-/// The agent's clipboard selection for the clipboard (VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD).
-const SELECTION_CLIPBOARD: u32 = 0;
-/// The agent's type for UTF-8 text (VD_AGENT_CLIPBOARD_UTF8_TEXT).
-const CLIPBOARD_UTF8_TEXT: u32 = 1;
-/// Agent capabilities (VD_AGENT_CAP_*).
-const CAP_MONITORS_CONFIG: u32 = 1;
-const CAP_CLIPBOARD_BY_DEMAND: u32 = 5;
-
-/// Whether the guest's agent runs and announced `cap`.
-fn agent_can(main: &spice::MainChannel, cap: u32) -> bool {
-    main.is_agent_connected() && main.agent_test_capability(cap)
-}
 
 struct Inner {
     source: Rc<dyn GraphicsSource>,
@@ -256,79 +251,6 @@ impl Inner {
         // unconnected: connecting them here would leave them without its sink.
     }
 
-    /// The guest agent's coming and going, and the clipboard both ways: the guest's copied
-    /// text is fetched as soon as the guest announces it and reported as
-    /// [`SessionEvent::GuestClipboard`]; the guest's paste becomes
-    /// [`SessionEvent::ClipboardRequest`]. spice-glib's grab and data signals carry raw
-    /// pointers, which the binding does not wrap: they are read here, within the emission.
-    fn wire_agent(self: &Rc<Self>, main: &spice::MainChannel, gen: u64) {
-        // The agent counts once its capabilities arrived (spice-glib refuses clipboard and
-        // monitor messages before that); main-agent-update follows both.
-        let weak = Rc::downgrade(self);
-        main.connect_main_agent_update(move |m| {
-            let Some(inner) = live(&weak, gen) else {
-                return;
-            };
-            let ready = agent_can(m, CAP_CLIPBOARD_BY_DEMAND) || agent_can(m, CAP_MONITORS_CONFIG);
-            if inner.agent_ready.replace(ready) != ready {
-                inner.emit(SessionEvent::Agent { connected: ready });
-            }
-        });
-        let weak = Rc::downgrade(self);
-        // (channel, selection, guint32 *types, ntypes) -> handled
-        main.connect_local("main-clipboard-selection-grab", false, move |v| {
-            let main = v.first()?.get::<spice::MainChannel>().ok()?;
-            live(&weak, gen)?;
-            let selection = v.get(1)?.get::<u32>().ok()?;
-            let types = v.get(2)?.get::<glib::Pointer>().ok()?;
-            let n = v.get(3)?.get::<u32>().ok()?;
-            let has_text = !types.is_null()
-                && n > 0
-                // SAFETY: spice-glib passes `n` guint32 types, valid during the emission.
-                && unsafe { std::slice::from_raw_parts(types as *const u32, n as usize) }
-                    .contains(&CLIPBOARD_UTF8_TEXT);
-            if selection == SELECTION_CLIPBOARD && has_text {
-                main.clipboard_selection_request(SELECTION_CLIPBOARD, CLIPBOARD_UTF8_TEXT);
-            }
-            Some(true.to_value())
-        });
-        let weak = Rc::downgrade(self);
-        // (channel, selection, type, guchar *data, size)
-        main.connect_local("main-clipboard-selection", false, move |v| {
-            let inner = live(&weak, gen)?;
-            let selection = v.get(1)?.get::<u32>().ok()?;
-            let kind = v.get(2)?.get::<u32>().ok()?;
-            let data = v.get(3)?.get::<glib::Pointer>().ok()?;
-            let size = v.get(4)?.get::<u32>().ok()?;
-            if selection != SELECTION_CLIPBOARD || kind != CLIPBOARD_UTF8_TEXT {
-                return None;
-            }
-            let bytes: &[u8] = if data.is_null() || size == 0 {
-                &[]
-            } else {
-                // SAFETY: spice-glib passes `size` bytes, valid during the emission.
-                unsafe { std::slice::from_raw_parts(data as *const u8, size as usize) }
-            };
-            // Agents may end the text with a NUL.
-            let bytes = bytes.strip_suffix(&[0]).unwrap_or(bytes);
-            inner.emit(SessionEvent::GuestClipboard(
-                String::from_utf8_lossy(bytes).into_owned(),
-            ));
-            None
-        });
-        let weak = Rc::downgrade(self);
-        main.connect_main_clipboard_selection_request(move |_, selection, kind| {
-            let Some(inner) = live(&weak, gen) else {
-                return false;
-            };
-            if selection != SELECTION_CLIPBOARD || kind != CLIPBOARD_UTF8_TEXT {
-                return false;
-            }
-            inner.emit(SessionEvent::ClipboardRequest);
-            true
-        });
-    }
-
     fn main_event(&self, ev: spice::ChannelEvent) {
         use spice::ChannelEvent as E;
         match ev {
@@ -400,42 +322,6 @@ impl Inner {
             });
         }
     }
-}
-
-impl Inner {
-    /// The session's USB device manager, made and wired on first use.
-    fn usb_manager(self: &Rc<Self>) -> Result<spice::UsbDeviceManager, String> {
-        if let Some(m) = self.usb.borrow().as_ref() {
-            return Ok(m.clone());
-        }
-        let session = self
-            .session
-            .borrow()
-            .clone()
-            .ok_or_else(|| "The console is not connected.".to_string())?;
-        let mgr = spice::UsbDeviceManager::get(&session)
-            .map_err(|e| format!("USB redirection is not available here: {}", e.message()))?;
-        // Only what the user picks is redirected, never whatever gets plugged in.
-        mgr.set_auto_connect(false);
-        let gen = self.generation.get();
-        for signal in ["device-added", "device-removed"] {
-            let weak = Rc::downgrade(self);
-            mgr.connect_local(signal, false, move |_| {
-                live(&weak, gen)?.emit(SessionEvent::UsbChanged);
-                None
-            });
-        }
-        self.usb.replace(Some(mgr.clone()));
-        Ok(mgr)
-    }
-}
-
-/// A USB device's description: maker, product and where it is plugged in.
-fn usb_description(device: &spice::UsbDevice) -> String {
-    let mut d = device.clone();
-    d.description(None)
-        .map(|s| s.to_string())
-        .unwrap_or_else(|| "USB device".into())
 }
 
 fn live(w: &Weak<Inner>, gen: u64) -> Option<Rc<Inner>> {
@@ -618,64 +504,11 @@ impl Session for SpiceSession {
     }
 
     fn usb_devices(&self) -> Result<Vec<UsbDeviceInfo>, String> {
-        let mgr = self.0.usb_manager()?;
-        let devices = mgr.devices();
-        let redirected = devices
-            .iter()
-            .filter(|d| mgr.is_device_connected(d))
-            .count();
-        if mgr.free_channels() <= 0 && redirected == 0 {
-            return Err(
-                "This virtual machine has no USB redirection channel (add a USB redirector device)."
-                    .into(),
-            );
-        }
-        Ok(devices
-            .iter()
-            .map(|d| {
-                let description = usb_description(d);
-                let redirected = mgr.is_device_connected(d);
-                UsbDeviceInfo {
-                    key: description.clone(),
-                    description,
-                    redirected,
-                    blocked: if redirected {
-                        None
-                    } else {
-                        mgr.can_redirect_device(d)
-                            .err()
-                            .map(|e| e.message().to_string())
-                    },
-                }
-            })
-            .collect())
+        self.usb_list()
     }
 
     fn usb_redirect(&self, key: &str, on: bool, done: UsbDone) {
-        let mgr = match self.0.usb_manager() {
-            Ok(m) => m,
-            Err(e) => return done(Err(e)),
-        };
-        let Some(device) = mgr
-            .devices()
-            .into_iter()
-            .find(|d| usb_description(d) == key)
-        else {
-            return done(Err("The USB device is no longer plugged in.".into()));
-        };
-        let weak = Rc::downgrade(&self.0);
-        let gen = self.0.generation.get();
-        let finish = move |r: Result<(), glib::Error>| {
-            if let Some(inner) = live(&weak, gen) {
-                inner.emit(SessionEvent::UsbChanged);
-            }
-            done(r.map_err(|e| e.message().to_string()));
-        };
-        if on {
-            mgr.connect_device_async(&device, None::<&gio::Cancellable>, finish);
-        } else {
-            mgr.disconnect_device_async(&device, None::<&gio::Cancellable>, finish);
-        }
+        self.usb_switch(key, on, done)
     }
 
     fn close(&self) {
