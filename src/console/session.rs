@@ -239,6 +239,31 @@ pub(crate) fn failure_state(e: GraphicsError) -> SessionState {
     }
 }
 
+/// A protocol session's state, as [`reopen`] needs it.
+pub(crate) trait Reopen: 'static {
+    fn reporter(&self) -> &Reporter;
+    fn source(&self) -> Rc<dyn GraphicsSource>;
+    /// Starts the protocol on a newly opened socket.
+    fn start_on(self: &Rc<Self>, fd: OwnedFd);
+}
+
+/// Asks for a new socket and starts the session on it, unless the owner closed the
+/// session meanwhile; a failure becomes the session's state.
+pub(crate) fn reopen<T: Reopen>(inner: &Rc<T>, protocol: Protocol) {
+    inner.reporter().set_state(SessionState::Connecting);
+    let weak = Rc::downgrade(inner);
+    inner.source().open(Box::new(move |res| {
+        let Some(inner) = weak.upgrade() else { return };
+        if inner.reporter().closed.get() {
+            return;
+        }
+        match socket_for(protocol, res) {
+            Ok(fd) => inner.start_on(fd),
+            Err(state) => inner.reporter().set_state(state),
+        }
+    }));
+}
+
 /// The socket of a reconnect for a session of `protocol`, or the state to show instead.
 pub(crate) fn socket_for(protocol: Protocol, res: Opened) -> Result<OwnedFd, SessionState> {
     match res {

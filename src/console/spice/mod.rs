@@ -80,6 +80,20 @@ impl SpiceSession {
     }
 }
 
+impl super::session::Reopen for Inner {
+    fn reporter(&self) -> &Reporter {
+        &self.report
+    }
+
+    fn source(&self) -> Rc<dyn GraphicsSource> {
+        self.source.clone()
+    }
+
+    fn start_on(self: &Rc<Self>, fd: OwnedFd) {
+        self.start(fd)
+    }
+}
+
 impl Inner {
     fn set_state(&self, s: SessionState) {
         self.report.set_state(s)
@@ -458,18 +472,7 @@ impl Session for SpiceSession {
         inner.report.closed.set(false);
         inner.generation.set(inner.generation.get() + 1);
         inner.teardown();
-        inner.set_state(SessionState::Connecting);
-        let weak = Rc::downgrade(&inner);
-        inner.source.open(Box::new(move |res| {
-            let Some(inner) = weak.upgrade() else { return };
-            if inner.report.closed.get() {
-                return;
-            }
-            match super::session::socket_for(Protocol::Spice, res) {
-                Ok(fd) => inner.start(fd),
-                Err(state) => inner.set_state(state),
-            }
-        }));
+        super::session::reopen(&inner, Protocol::Spice);
     }
 
     fn start_with(&self, fd: OwnedFd) {

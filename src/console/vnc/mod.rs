@@ -104,6 +104,20 @@ impl VncSession {
     }
 }
 
+impl super::session::Reopen for Inner {
+    fn reporter(&self) -> &Reporter {
+        &self.report
+    }
+
+    fn source(&self) -> Rc<dyn GraphicsSource> {
+        self.source.clone()
+    }
+
+    fn start_on(self: &Rc<Self>, fd: OwnedFd) {
+        self.start(fd)
+    }
+}
+
 impl Inner {
     fn set_state(&self, s: SessionState) {
         self.report.set_state(s)
@@ -509,18 +523,7 @@ impl Session for VncSession {
         inner.report.closed.set(false);
         inner.drop_connection();
         inner.fb.replace(None);
-        inner.set_state(SessionState::Connecting);
-        let weak = Rc::downgrade(&inner);
-        inner.source.open(Box::new(move |res| {
-            let Some(inner) = weak.upgrade() else { return };
-            if inner.report.closed.get() {
-                return;
-            }
-            match super::session::socket_for(Protocol::Vnc, res) {
-                Ok(fd) => inner.start(fd),
-                Err(state) => inner.set_state(state),
-            }
-        }));
+        super::session::reopen(&inner, Protocol::Vnc);
     }
 
     fn start_with(&self, fd: OwnedFd) {
