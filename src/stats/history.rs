@@ -128,6 +128,18 @@ impl DomainHistory {
         &self.series[metric as usize]
     }
 
+    /// `ticks` ticks went by unmeasured (polling paused): that many gaps, and no baseline,
+    /// so the first tick after them shows no rate averaged over the whole pause.
+    pub(super) fn skip(&mut self, ticks: usize) {
+        self.prev = Previous::default();
+        self.latest = DomainSample::default();
+        for s in &mut self.series {
+            for _ in 0..ticks.min(s.capacity()) {
+                s.push_gap();
+            }
+        }
+    }
+
     /// Derives this tick's sample from `rec` (taken at `t` seconds) and the previous tick.
     /// Returns whether anything a view shows changed: the latest sample, or a series that
     /// holds a value. A guest whose records carry no counters (libvirt's test driver, every
@@ -240,6 +252,17 @@ impl HostHistory {
 
     pub fn memory_used_kib(&self) -> &Series {
         &self.memory_used_kib
+    }
+
+    /// `ticks` ticks went by unmeasured: that many gaps, and no CPU baseline.
+    pub(super) fn skip(&mut self, ticks: usize) {
+        self.prev_cpu = None;
+        self.latest = HostSample::default();
+        for s in [&mut self.cpu_pct, &mut self.memory_used_kib] {
+            for _ in 0..ticks.min(s.capacity()) {
+                s.push_gap();
+            }
+        }
     }
 
     /// `None` (host stats off or failed this tick) records a gap; the CPU baseline is kept,

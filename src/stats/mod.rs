@@ -149,6 +149,19 @@ impl StatsPipeline {
         changed
     }
 
+    /// `ticks` ticks went by without a sample (polling was paused while nothing showed the
+    /// graphs): every series gets that many gaps, so the graphs keep their time axis and
+    /// show the pause as a break, and no rate is derived across it.
+    pub fn skip(&mut self, ticks: usize) {
+        if ticks == 0 {
+            return;
+        }
+        for h in self.domains.values_mut() {
+            h.skip(ticks);
+        }
+        self.host.skip(ticks);
+    }
+
     /// One domain's history, by UUID.
     pub fn domain(&self, uuid: &str) -> Option<&DomainHistory> {
         self.domains.get(uuid)

@@ -260,3 +260,29 @@ fn ingest_reports_only_domains_whose_views_change() {
         .iter()
         .all(|v| v.is_none()));
 }
+
+#[test]
+fn a_paused_stretch_shows_as_gaps_and_no_rate_spans_it() {
+    let mut p = StatsPipeline::with_capacity(10);
+    p.ingest(0.0, Some(&host(0, 0)), &[rec("a", 0.0, 1, 0, 0)]);
+    p.ingest(1.0, Some(&host(1, 3)), &[rec("a", 0.5, 1, 0, 0)]);
+    assert_eq!(p.latest("a").unwrap().cpu_guest_pct, Some(50.0));
+    // Paused for 4 ticks; the guest burnt 60 CPU-seconds meanwhile.
+    p.skip(4);
+    let cpu = p.series("a", Metric::CpuGuest).unwrap();
+    assert_eq!(cpu.len(), 6);
+    assert_eq!(cpu.iter().rev().take(4).flatten().count(), 0);
+    assert_eq!(p.host().cpu_pct().len(), 6);
+    assert_eq!(p.latest("a").unwrap().cpu_guest_pct, None);
+    // The first tick after the pause has no baseline: a gap, not the pause's average.
+    p.ingest(6.0, Some(&host(3, 9)), &[rec("a", 60.5, 1, 0, 0)]);
+    assert_eq!(p.latest("a").unwrap().cpu_guest_pct, None);
+    assert_eq!(p.host().latest().cpu_pct, None);
+    p.ingest(7.0, Some(&host(4, 12)), &[rec("a", 60.75, 1, 0, 0)]);
+    assert_eq!(p.latest("a").unwrap().cpu_guest_pct, Some(25.0));
+    assert_eq!(p.host().latest().cpu_pct, Some(25.0));
+    // A pause longer than the history leaves only gaps, and no more than it holds.
+    p.skip(1000);
+    assert_eq!(p.series("a", Metric::CpuGuest).unwrap().len(), 10);
+    assert!(!p.series("a", Metric::CpuGuest).unwrap().has_values());
+}

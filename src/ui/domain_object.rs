@@ -146,6 +146,7 @@ impl DomainObject {
             n.get().saturating_sub(1)
         });
         self.set_shown(shown);
+        crate::ui::stats_view::set_watching(shown);
     }
 
     /// A list cell or a performance page started (`true`) or stopped showing this domain.

@@ -10,6 +10,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use gettextrs::gettext;
+use gtk::prelude::*;
 
 use crate::backend::stats::{DomainStats, HostStats};
 use crate::backend::ConnId;
@@ -55,6 +56,72 @@ pub fn ingest(
             .or_default()
             .ingest(t, host, records)
     })
+}
+
+thread_local! {
+    /// How many pages outside the list draw statistics now (Performance pages, connection
+    /// windows), and who to tell when that changes.
+    static WATCHERS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    static ON_WATCH: RefCell<Option<Box<dyn Fn()>>> = RefCell::new(None);
+}
+
+/// A page outside the list started (`true`) or stopped drawing statistics. Polling pauses
+/// while neither the list nor any such page is on screen.
+pub fn set_watching(watching: bool) {
+    WATCHERS.with(|w| {
+        w.set(if watching {
+            w.get() + 1
+        } else {
+            w.get().saturating_sub(1)
+        })
+    });
+    ON_WATCH.with(|f| {
+        if let Some(f) = f.borrow().as_ref() {
+            f();
+        }
+    });
+}
+
+/// Whether a page outside the list draws statistics now.
+pub fn watched() -> bool {
+    WATCHERS.with(|w| w.get() > 0)
+}
+
+/// Calls `f` whenever [`watched`] may have changed (the app re-schedules polling).
+pub fn on_watch_change(f: impl Fn() + 'static) {
+    ON_WATCH.with(|slot| slot.replace(Some(Box::new(f))));
+}
+
+/// Counts `widget` as drawing statistics while it is mapped.
+pub fn watch_while_mapped(widget: &impl IsA<gtk::Widget>) {
+    let on = std::rc::Rc::new(std::cell::Cell::new(false));
+    let o = on.clone();
+    widget.connect_map(move |_| {
+        if !o.replace(true) {
+            set_watching(true);
+        }
+    });
+    let o = on.clone();
+    widget.connect_unmap(move |_| {
+        if o.replace(false) {
+            set_watching(false);
+        }
+    });
+    widget.connect_destroy(move |_| {
+        if on.replace(false) {
+            set_watching(false);
+        }
+    });
+}
+
+/// `ticks` ticks went unmeasured on every connection (polling was paused): the graphs show
+/// them as a break ([`StatsPipeline::skip`]).
+pub fn skip(ticks: usize) {
+    STORE.with(|s| {
+        for p in s.borrow_mut().values_mut() {
+            p.skip(ticks);
+        }
+    });
 }
 
 /// Forgets a connection's histories (closed or lost).

@@ -6,8 +6,7 @@ use adw::prelude::*;
 use gettextrs::gettext;
 
 use super::{App, AppWidgets, EMBEDDED_URI};
-use crate::backend::stats::StatsGroups;
-use crate::backend::{BackendEvent, ConnState, StatsSchedule};
+use crate::backend::{BackendEvent, ConnState};
 use crate::ui::status;
 
 impl App {
@@ -38,16 +37,9 @@ impl App {
                     crate::ui::stats_view::forget(conn);
                 }
                 if matches!(state, ConnState::Connected { .. }) {
-                    // One bulk stats call per tick on the connection's worker.
-                    let schedule = StatsSchedule {
-                        interval: std::time::Duration::from_secs(
-                            crate::ui::settings::stats_interval().into(),
-                        ),
-                        groups: StatsGroups::ALL,
-                        host: true,
-                    };
-                    self.backend
-                        .send(conn, crate::backend::Command::SetStats(Some(schedule)));
+                    // One bulk stats call per tick on the connection's worker, while
+                    // something on screen draws the figures.
+                    self.send_stats_schedule(conn);
                 }
                 let problem = matches!(
                     state,

@@ -74,6 +74,8 @@ pub enum AppMsg {
     Send(ConnId, crate::backend::Command),
     /// The statistics preferences changed: re-schedule every connection's polling.
     StatsSettingsChanged,
+    /// The list's window was shown or hidden, or a page drawing statistics came or went.
+    StatsDemandChanged,
 }
 
 thread_local! {
@@ -98,6 +100,10 @@ pub struct App {
     painted_once: bool,
     /// Stats ticks arrived while the window was hidden; refresh every row when it shows.
     stats_stale: bool,
+    /// Whether the workers poll statistics now (something on screen draws them).
+    stats_polling: bool,
+    /// Since when polling has been paused.
+    stats_paused_at: Option<std::time::Instant>,
     /// A guest (and page) the command line asked to show, opened once it is listed.
     show: Option<(String, &'static str)>,
     /// Open details windows, to which replies and events about their guest are routed.
@@ -110,7 +116,6 @@ pub use super::window::AppWidgets;
 
 mod routing;
 mod stats;
-use stats::stats_schedule;
 
 impl App {
     fn label_of(&self, conn: ConnId) -> String {
@@ -240,6 +245,18 @@ impl Component for App {
             // The Settings object must live as long as the window for the signal to fire.
             root.connect_destroy(move |_| drop(settings.clone()));
         }
+        // Statistics are polled only while the list or a page drawing them is on screen.
+        for map in [true, false] {
+            let input = sender.input_sender().clone();
+            let emit = move |_: &adw::ApplicationWindow| input.emit(AppMsg::StatsDemandChanged);
+            if map {
+                root.connect_map(emit);
+            } else {
+                root.connect_unmap(emit);
+            }
+        }
+        let input = sender.input_sender().clone();
+        super::stats_view::on_watch_change(move || input.emit(AppMsg::StatsDemandChanged));
         actions::set_selection_actions_enabled(&root, false);
         let win = root.downgrade();
         list.selection.connect_selection_changed(move |sel, _, _| {
@@ -258,6 +275,8 @@ impl Component for App {
             bench: std::env::var_os("VIREO_BENCH").is_some(),
             painted_once: false,
             stats_stale: false,
+            stats_polling: false,
+            stats_paused_at: None,
             show: options
                 .show_performance
                 .clone()
@@ -406,17 +425,16 @@ impl Component for App {
             }
             AppMsg::Search(text) => self.list.set_query(&text),
             AppMsg::StatsSettingsChanged => {
-                let schedule = stats_schedule();
                 for id in self.backend.ids() {
                     if matches!(
                         self.conns.get(&id).map(|c| &c.state),
                         Some(ConnState::Connected { .. })
                     ) {
-                        self.backend
-                            .send(id, crate::backend::Command::SetStats(schedule));
+                        self.send_stats_schedule(id);
                     }
                 }
             }
+            AppMsg::StatsDemandChanged => self.stats_demand_changed(widgets),
             AppMsg::OpenDomain(uuid) => {
                 if let Some(obj) = self.list.find(&uuid) {
                     // Like virt-manager: a running guest opens on its console.

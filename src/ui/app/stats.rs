@@ -20,6 +20,10 @@ impl App {
         widgets: &AppWidgets,
     ) {
         use crate::ui::stats_view::domain_keys;
+        // The connection's own graphs (its row, its details window) follow every tick.
+        if let Some(c) = self.list.conn(conn) {
+            c.set_stats_serial(c.stats_serial().wrapping_add(1));
+        }
         if !window_on_screen(&widgets.window) {
             // The list catches up when it shows; a details window open meanwhile (the
             // list is hidden under --show-domain-console) follows its guest now.
@@ -50,12 +54,51 @@ impl App {
                 }
             }
         }
-        if let Some(c) = self.list.conn(conn) {
-            c.set_stats_serial(c.stats_serial().wrapping_add(1));
-        }
         if keys_changed {
             self.list.metrics_changed();
         }
+    }
+}
+
+impl App {
+    /// The list's window was shown or hidden, or a page drawing statistics came or went:
+    /// polling runs only while something on screen draws its figures. A user who watches
+    /// one guest's console (the list hidden, `--show-domain-console`) pays nothing for the
+    /// list's graphs; the pause shows in them as a break when they come back.
+    pub(super) fn stats_demand_changed(&mut self, widgets: &AppWidgets) {
+        let wanted = widgets.window.is_mapped() || crate::ui::stats_view::watched();
+        if wanted == self.stats_polling {
+            return;
+        }
+        self.stats_polling = wanted;
+        if wanted {
+            if let Some(since) = self.stats_paused_at.take() {
+                let interval = f64::from(crate::ui::settings::stats_interval().max(1));
+                let ticks = (since.elapsed().as_secs_f64() / interval) as usize;
+                crate::ui::stats_view::skip(ticks);
+            }
+        } else {
+            self.stats_paused_at = Some(std::time::Instant::now());
+        }
+        log::debug!(
+            "statistics polling {}",
+            if wanted { "resumed" } else { "paused" }
+        );
+        for id in self.backend.ids() {
+            self.send_stats_schedule(id);
+        }
+    }
+
+    /// Tells a connection's worker what to poll: the preferences' schedule, or nothing
+    /// while no statistics are on screen.
+    pub(super) fn send_stats_schedule(&self, conn: ConnId) {
+        let schedule = if self.stats_polling {
+            stats_schedule()
+        } else {
+            None
+        };
+        self.backend
+            .send(conn, crate::backend::Command::SetStats(schedule));
     }
 }
 

@@ -282,8 +282,8 @@ impl<'a> FrameSurface<'a> {
 
 impl FrameSurface<'_> {
     /// At 1:1 the tile is the frame's rows as they are (cairo's RGB24 ignores the fourth
-    /// byte): copied straight into the tile's memory, without cairo clearing it first or
-    /// compositing. None when the tile is not at whole guest pixels of an unscaled frame.
+    /// byte), copied once into the tile's node, without clearing or compositing. None when
+    /// the tile is not at whole guest pixels of an unscaled frame.
     fn unscaled_tile_node(
         &self,
         rect: graphene::Rect,
@@ -303,21 +303,29 @@ impl FrameSurface<'_> {
         if gx + w > f.width as usize || gy + h > f.height as usize {
             return None;
         }
-        let row = w * 4;
-        let mut bytes = Vec::with_capacity(row * h);
-        for r in gy..gy + h {
-            let start = r * f.stride + gx * 4;
-            bytes.extend_from_slice(f.data.get(start..start + row)?);
+        // The tile's rectangle of the frame, seen in place as an image of its own. Cairo
+        // keeps a snapshot of what a cairo node records; letting the tile go copies it, once,
+        // into cairo's memory. No other copy is made.
+        let start = gy * f.stride + gx * 4;
+        let need = f.stride.checked_mul(h.checked_sub(1)?)? + w * 4;
+        let bytes = f.data.get(start..start.checked_add(need)?)?;
+        // SAFETY: `bytes` covers `h` rows of `stride` bytes with `w` pixels each (checked
+        // above) and outlives the tile, which is finished below before this function
+        // returns; cairo only reads it (it is a paint's source, never drawn into).
+        let tile = unsafe {
+            cairo::ImageSurface::create_for_data_unsafe(
+                bytes.as_ptr() as *mut u8,
+                cairo::Format::Rgb24,
+                w as i32,
+                h as i32,
+                i32::try_from(f.stride).ok()?,
+            )
         }
-        let tile = cairo::ImageSurface::create_for_data(
-            bytes,
-            cairo::Format::Rgb24,
-            w as i32,
-            h as i32,
-            row as i32,
-        )
         .ok()?;
-        recorded(&tile, rect)
+        let node = recorded(&tile, rect);
+        // The recording's snapshot takes its copy now; the tile lets go of the frame.
+        tile.finish();
+        node
     }
 }
 

@@ -77,6 +77,8 @@ pub fn present(parent: &impl IsA<gtk::Window>, conn: &ConnObject, uri: &str) {
         }
     };
     redraw(conn);
+    // Its graphs keep polling going while the list is hidden.
+    stats_view::watch_while_mapped(&window);
     let ids = ["stats-serial", "status"]
         .into_iter()
         .map(|p| {
