@@ -302,7 +302,9 @@ def console_scenario(opts, protocol):
     serial = define_guest(name, f"vireo-test-{protocol}.xml", opts.artifacts, passwd)
     art = lambda f: os.path.join(opts.artifacts, f"console-{protocol}-{f}")
     try:
-        env = spice_audio_env(art("audio.raw")) if protocol == "spice" else None
+        env = spice_audio_env(art("audio.raw")) if protocol == "spice" else {}
+        # The app's own account of when it polls statistics (checked below).
+        env["RUST_LOG"] = "warn,vireo::ui::app=debug"
         app = App(opts.app, ["--connect", "qemu:///system", "--show-domain-console", name], env)
         # Shut off: the console says so and offers Start.
         check(wait(lambda: find("label", "Not Running"), 20, "not running") is not None,
@@ -398,6 +400,14 @@ def console_scenario(opts, protocol):
                                     and n.getRoleName() == perf_tab.getRoleName()), None)
                 if console_tab is not None:
                     click(console_tab)
+                # With nothing on screen drawing them, statistics are not polled at all;
+                # the Performance tab brought polling back.
+                polls = lambda: [l for l in open(app.errlog, errors="replace")
+                                 if "statistics polling" in l]
+                paused = wait(lambda: (p := polls()) and "paused" in p[-1] and p, 10, "polling paused")
+                check(paused is not None and any("resumed" in l for l in paused),
+                      f"{protocol}: statistics are polled for the Performance tab and not while only "
+                      f"the console shows ({[l.split('statistics ')[-1].strip() for l in paused or polls()]})")
             check(find("push button", "USB Devices", frame) is None,
                   f"{protocol}: no USB Devices button (USB redirection is SPICE's)")
         # Killed: the console says so; started again: it reconnects by itself.

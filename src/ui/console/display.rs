@@ -78,6 +78,8 @@ mod imp {
         pub release: Cell<keymap::ReleaseCombo>,
         /// The frame's last known size in device pixels.
         pub frame_size: Cell<(u32, u32)>,
+        /// A redraw is queued and not yet painted: further damage only marks tiles.
+        pub draw_queued: Cell<bool>,
         pub on_grab: RefCell<Vec<GrabListener>>,
         pub on_frame: RefCell<Option<Box<dyn Fn()>>>,
         pub on_resize: RefCell<Option<Box<dyn Fn()>>>,
@@ -139,7 +141,13 @@ mod imp {
             }
         }
 
+        fn unmap(&self) {
+            self.parent_unmap();
+            self.draw_queued.set(false);
+        }
+
         fn snapshot(&self, snapshot: &gtk::Snapshot) {
+            self.draw_queued.set(false);
             let obj = self.obj();
             let (w, h) = (obj.width() as f32, obj.height() as f32);
             snapshot.append_color(&gdk::RGBA::BLACK, &graphene::Rect::new(0.0, 0.0, w, h));
@@ -229,9 +237,13 @@ impl ConsoleDisplay {
     }
 
     /// A rectangle of the frame changed: its tiles get new textures at the next paint.
+    /// An update arrives as many rectangles; GTK is asked for one redraw, not one each.
     pub fn damage(&self, x: u32, y: u32, width: u32, height: u32) {
-        self.imp().tiles.borrow_mut().damage(x, y, width, height);
-        self.queue_draw();
+        let imp = self.imp();
+        imp.tiles.borrow_mut().damage(x, y, width, height);
+        if !imp.draw_queued.replace(true) {
+            self.queue_draw();
+        }
     }
 
     /// The guest screen's size in its own pixels, once a frame was shown.
