@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # console.sh [console.py options] — Vireo's console against remote-viewer on the same test
 # guest (needs root, libvirtd and the test guest: build-aux/libvirt-up.sh and
-# build-aux/make-test-guest.sh). Builds the release binary, installs virt-viewer when missing
+# build-aux/make-test-guest.sh). Builds the release binary, installs virt-viewer and xprop when missing
 # (apt-get), runs console.py under Xvfb and a private session bus. Report: stdout and
 # $CARGO_TARGET_DIR/bench/console.md (default target/).
 #   benches/console.sh                                  VNC, normal and flood load, 30 s each
@@ -13,10 +13,13 @@ ROOT=$(dirname "$HERE")
 cd "$ROOT"
 CARGO_TARGET_DIR=$(realpath -m "${CARGO_TARGET_DIR:-$ROOT/target}")
 export CARGO_TARGET_DIR
-command -v remote-viewer >/dev/null || {
+missing=()
+command -v remote-viewer >/dev/null || missing+=(virt-viewer)
+command -v xprop >/dev/null || missing+=(x11-utils)
+if [ ${#missing[@]} -gt 0 ]; then
   SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends virt-viewer
-}
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
 VIREO_BENCH_COMMAND="benches/console.sh"
 for a in "$@"; do VIREO_BENCH_COMMAND+=" $a"; done
 export VIREO_BENCH_COMMAND

@@ -19,7 +19,8 @@ For every size (test-driver files with 10, 100 and 1000 running domains):
   * memory, once per program and renderer: VmRSS summed over the process tree --settle seconds
     after launch, then CPU time (utime+stime) over the following --idle seconds as an idle-CPU
     hint.
-Renderers: GSK_RENDERER=cairo and GTK's default (variable unset); NAME+nogl also sets
+Renderers: 'default' leaves GSK_RENDERER unset (Vireo then picks cairo when there is no GPU
+render node, GTK's GL otherwise); any other NAME sets GSK_RENDERER=NAME; NAME+nogl also sets
 GDK_DEBUG=gl-disable (GTK 4 on X11 otherwise initialises GL -- llvmpipe under Xvfb -- to pick its
 visual even with the cairo renderer). virt-manager is GTK 3 and has no renderer choice.
 
@@ -422,7 +423,7 @@ def fmt_ratio(a, b):
 
 def renderer_label(renderer):
     name, _, flag = renderer.partition("+")
-    text = "default (unset)" if name == "default" else name
+    text = "default (unset: Vireo's choice)" if name == "default" else name
     return text + (", GDK_DEBUG=gl-disable" if flag == "nogl" else "")
 
 
@@ -486,9 +487,9 @@ def main():
     ap.add_argument("--settle", type=float, default=30.0, help="seconds after launch at which RSS is read (default 30)")
     ap.add_argument("--idle", type=float, default=5.0, help="seconds of CPU time sampling after --settle (default 5)")
     ap.add_argument("--sizes", default="10,100,1000", help="domain counts, comma-separated (default 10,100,1000)")
-    ap.add_argument("--renderers", default="cairo,default",
-                    help="GSK_RENDERER values for Vireo; 'default' leaves it unset; a '+nogl' suffix "
-                         "adds GDK_DEBUG=gl-disable (default cairo,default)")
+    ap.add_argument("--renderers", default="default,gl",
+                    help="GSK_RENDERER values for Vireo; 'default' leaves it unset (Vireo's own "
+                         "choice); a '+nogl' suffix adds GDK_DEBUG=gl-disable (default default,gl)")
     ap.add_argument("--warmup", type=int, default=1,
                     help="discarded start-ups per program before measuring (default 1)")
     ap.add_argument("--no-memory", action="store_true", help="skip the RSS/idle-CPU runs")

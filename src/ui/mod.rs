@@ -36,6 +36,29 @@ pub mod window;
 use crate::cli::Options;
 use crate::config;
 
+/// GTK 4.8 draws with OpenGL wherever a GL driver loads, even one that draws in software
+/// (Mesa's llvmpipe: a machine or VM without a GPU, Xvfb). There its GL renderer costs about
+/// ten times the CPU of its cairo renderer for a console, and three times the memory; so
+/// without a GPU render node Vireo asks for cairo. `GSK_RENDERER` set by the user wins.
+fn choose_renderer() {
+    if std::env::var_os("GSK_RENDERER").is_some() {
+        return;
+    }
+    if !has_render_node(std::path::Path::new("/dev/dri")) {
+        log::debug!("no GPU render node: GTK's cairo renderer");
+        std::env::set_var("GSK_RENDERER", "cairo");
+    }
+}
+
+/// Whether `dir` (the DRM device directory) holds a GPU render node (`renderD128`, …).
+fn has_render_node(dir: &std::path::Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries
+            .flatten()
+            .any(|e| e.file_name().to_string_lossy().starts_with("renderD"))
+    })
+}
+
 /// Sets up translations, libadwaita and the application, and runs it until the window
 /// closes. Returns the process exit code.
 pub fn run(options: Options) -> glib::ExitCode {
@@ -47,6 +70,7 @@ pub fn run(options: Options) -> glib::ExitCode {
     let _ = bind_textdomain_codeset(config::GETTEXT_PACKAGE, "UTF-8");
     let _ = textdomain(config::GETTEXT_PACKAGE);
 
+    choose_renderer();
     // Someone who forces GTK's cairo renderer gets no use from OpenGL, yet GTK 4.8 still
     // loads the GL driver at start-up to probe it (on Mesa's llvmpipe, ~50 MiB of RSS).
     // Skip the probe then, unless GDK_DEBUG was set on purpose.
@@ -139,4 +163,23 @@ fn primary_running() -> bool {
     .ok()
     .and_then(|v| v.get::<(bool,)>())
     .is_some_and(|(owned,)| owned)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_render_node;
+
+    #[test]
+    fn a_render_node_means_a_gpu() {
+        let dir = std::env::temp_dir().join(format!("vireo-dri-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // No DRM directory at all (a VM without a GPU, a container): no GPU.
+        assert!(!has_render_node(&dir.join("absent")));
+        // A display-only device (card0) is no render node.
+        std::fs::write(dir.join("card0"), b"").unwrap();
+        assert!(!has_render_node(&dir));
+        std::fs::write(dir.join("renderD128"), b"").unwrap();
+        assert!(has_render_node(&dir));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }
