@@ -245,6 +245,16 @@ pub(crate) trait Reopen: 'static {
     fn source(&self) -> Rc<dyn GraphicsSource>;
     /// Starts the protocol on a newly opened socket.
     fn start_on(self: &Rc<Self>, fd: OwnedFd);
+
+    /// Reports a new state to the session's owner.
+    fn set_state(&self, s: SessionState) {
+        self.reporter().set_state(s)
+    }
+
+    /// Reports an event to the session's owner.
+    fn emit(&self, ev: SessionEvent) {
+        self.reporter().emit(ev)
+    }
 }
 
 /// Asks for a new socket and starts the session on it, unless the owner closed the

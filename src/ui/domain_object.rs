@@ -139,24 +139,14 @@ impl DomainObject {
 
     /// A Performance page came on screen (`true`) or left it: counts as showing too.
     pub fn set_page_shown(&self, shown: bool) {
-        let n = &self.imp().page_shown;
-        n.set(if shown {
-            n.get() + 1
-        } else {
-            n.get().saturating_sub(1)
-        });
+        count(&self.imp().page_shown, shown);
         self.set_shown(shown);
         crate::ui::stats_view::set_watching(shown);
     }
 
     /// A list cell or a performance page started (`true`) or stopped showing this domain.
     pub fn set_shown(&self, shown: bool) {
-        let n = &self.imp().shown;
-        n.set(if shown {
-            n.get() + 1
-        } else {
-            n.get().saturating_sub(1)
-        });
+        count(&self.imp().shown, shown);
     }
 
     pub fn state(&self) -> DomainState {
@@ -170,4 +160,13 @@ impl DomainObject {
             || self.title().to_lowercase().contains(query_lower)
             || self.description().to_lowercase().contains(query_lower)
     }
+}
+
+/// One more (`true`) or one fewer viewer in a count of viewers.
+fn count(n: &std::cell::Cell<u32>, up: bool) {
+    n.set(if up {
+        n.get() + 1
+    } else {
+        n.get().saturating_sub(1)
+    });
 }

@@ -8,7 +8,7 @@ use spice_client_glib as spice;
 use spice_client_glib::prelude::*;
 
 use super::{live, Inner};
-use crate::console::session::SessionEvent;
+use crate::console::session::{Reopen as _, SessionEvent};
 
 /// The agent's clipboard selection for the clipboard (VD_AGENT_CLIPBOARD_SELECTION_CLIPBOARD).
 pub(super) const SELECTION_CLIPBOARD: u32 = 0;

@@ -16,8 +16,8 @@ use spice_client_glib as spice;
 use spice_client_glib::prelude::*;
 
 use super::session::{
-    Buttons, FrameView, GraphicsSource, Listener, Protocol, Reporter, Session, SessionEvent,
-    SessionState, UsbDeviceInfo, UsbDone,
+    Buttons, FrameView, GraphicsSource, Listener, Protocol, Reopen, Reporter, Session,
+    SessionEvent, SessionState, UsbDeviceInfo, UsbDone,
 };
 use crate::backend::auth::Secret;
 use agent::{
@@ -80,7 +80,7 @@ impl SpiceSession {
     }
 }
 
-impl super::session::Reopen for Inner {
+impl Reopen for Inner {
     fn reporter(&self) -> &Reporter {
         &self.report
     }
@@ -95,14 +95,6 @@ impl super::session::Reopen for Inner {
 }
 
 impl Inner {
-    fn set_state(&self, s: SessionState) {
-        self.report.set_state(s)
-    }
-
-    fn emit(&self, ev: SessionEvent) {
-        self.report.emit(ev)
-    }
-
     fn teardown(&self) {
         self.has_primary.set(false);
         self.agent_ready.set(false);

@@ -8,7 +8,7 @@ use spice_client_glib as spice;
 use spice_client_glib::prelude::*;
 
 use super::{live, Inner, SpiceSession};
-use crate::console::session::{SessionEvent, UsbDeviceInfo, UsbDone};
+use crate::console::session::{Reopen as _, SessionEvent, UsbDeviceInfo, UsbDone};
 
 impl Inner {
     /// The session's USB device manager, made and wired on first use.

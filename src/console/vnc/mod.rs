@@ -17,8 +17,8 @@ use glib::translate::{from_glib_full, IntoGlib, ToGlibPtr};
 use gvnc::prelude::*;
 
 use super::session::{
-    Buttons, FrameView, GraphicsSource, Listener, Protocol, Reporter, Session, SessionEvent,
-    SessionState,
+    Buttons, FrameView, GraphicsSource, Listener, Protocol, Reopen, Reporter, Session,
+    SessionEvent, SessionState,
 };
 use crate::backend::auth::Secret;
 use encodings::{encodings, is_local};
@@ -104,7 +104,7 @@ impl VncSession {
     }
 }
 
-impl super::session::Reopen for Inner {
+impl Reopen for Inner {
     fn reporter(&self) -> &Reporter {
         &self.report
     }
@@ -119,14 +119,6 @@ impl super::session::Reopen for Inner {
 }
 
 impl Inner {
-    fn set_state(&self, s: SessionState) {
-        self.report.set_state(s)
-    }
-
-    fn emit(&self, ev: SessionEvent) {
-        self.report.emit(ev)
-    }
-
     fn with_conn(&self, f: impl FnOnce(&gvnc::Connection)) {
         if let Some(c) = self.conn.borrow().as_ref() {
             if c.is_initialized() {
