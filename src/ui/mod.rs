@@ -59,6 +59,22 @@ fn has_render_node(dir: &std::path::Path) -> bool {
     })
 }
 
+/// Start-up allocates and frees a lot (CSS, widget trees, the first replies from libvirt)
+/// across the main and worker threads, and glibc keeps the freed pages in its arenas. Give
+/// them back once the window has settled (`--show-domain-console`: RSS 71.5 → 67 MiB).
+fn trim_heap_when_settled() {
+    glib::timeout_add_seconds_local_once(SETTLE_SECONDS, || {
+        // SAFETY: malloc_trim only returns free memory to the system; it takes no pointers.
+        #[cfg(target_env = "gnu")]
+        unsafe {
+            libc::malloc_trim(0);
+        }
+    });
+}
+
+/// How long after start-up [`trim_heap_when_settled`] trims.
+const SETTLE_SECONDS: u32 = 5;
+
 /// Sets up translations, libadwaita and the application, and runs it until the window
 /// closes. Returns the process exit code.
 pub fn run(options: Options) -> glib::ExitCode {
@@ -91,7 +107,10 @@ pub fn run(options: Options) -> glib::ExitCode {
         .build();
     // CSS needs the display, which exists from `startup` on (this runs before relm4's
     // startup handler builds the window).
-    app.connect_startup(|_| relm4::set_global_css(include_str!("../../resources/style.css")));
+    app.connect_startup(|_| {
+        relm4::set_global_css(include_str!("../../resources/style.css"));
+        trim_heap_when_settled();
+    });
     // A second `vireo --connect URI` while Vireo runs: the running instance opens the
     // connections and comes to the front, as virt-manager does. (The first instance's own
     // options were parsed in main and reach the window as its init payload.)

@@ -156,34 +156,31 @@ pub enum Page {
 }
 
 impl Page {
-    /// (icon, heading, body) of the status page, or None for the list.
-    pub fn status_text(&self) -> Option<(&'static str, String, String)> {
+    /// (icon, heading, body) of the status page, or None for the list. No icon: busy (a
+    /// spinner in its place).
+    pub fn status_text(&self) -> Option<(Option<&'static str>, String, String)> {
         match self {
             Page::List => None,
-            Page::Connecting => Some((
-                "network-transmit-receive-symbolic",
-                gettext("Connecting…"),
-                String::new(),
-            )),
+            Page::Connecting => Some((None, gettext("Connecting…"), String::new())),
             Page::NoConnection => Some((
-                "network-offline-symbolic",
+                Some("network-offline-symbolic"),
                 gettext("No Connection"),
                 gettext("Add a connection to a libvirt host to see its virtual machines."),
             )),
             Page::NoGuests => Some((
-                "computer-symbolic",
+                Some("computer-symbolic"),
                 gettext("No Virtual Machines"),
                 gettext("This host has no virtual machines yet."),
             )),
             Page::NoMatch => Some((
-                "system-search-symbolic",
+                Some("system-search-symbolic"),
                 gettext("No Results Found"),
                 gettext(
                     "No virtual machine’s name, title or description contains the search text.",
                 ),
             )),
             Page::Unavailable => Some((
-                "dialog-warning-symbolic",
+                Some("dialog-warning-symbolic"),
                 gettext("Not Connected"),
                 gettext(
                     "The connection is not available. Vireo keeps trying; see the message above.",

@@ -12,6 +12,7 @@ use super::app::{App, AppMsg};
 use super::conn_object::ConnObject;
 use super::domain_list::{menus, DomainList};
 use super::status;
+use super::widgets::status_page::BusyStatus;
 
 pub struct AppWidgets {
     pub window: adw::ApplicationWindow,
@@ -19,7 +20,7 @@ pub struct AppWidgets {
     pub title: adw::WindowTitle,
     pub banner: status::Banner,
     pub stack: gtk::Stack,
-    pub empty: adw::StatusPage,
+    pub empty: BusyStatus,
 }
 
 fn icon_button(icon: &str, tooltip: &str, action: &str) -> gtk::Button {
@@ -130,10 +131,10 @@ pub fn build(
         }
     });
 
-    let empty = adw::StatusPage::new();
+    let empty = BusyStatus::new();
     let stack = gtk::Stack::new();
     stack.add_named(&scrolled, Some("list"));
-    stack.add_named(&empty, Some("status"));
+    stack.add_named(&empty.page, Some("status"));
     let toasts = adw::ToastOverlay::new();
     toasts.set_child(Some(&stack));
     toasts.set_vexpand(true);

@@ -185,9 +185,9 @@ impl App {
             self.probe.is_some(),
         );
         if let Some((icon, heading, body)) = page.status_text() {
-            widgets.empty.set_icon_name(Some(icon));
-            widgets.empty.set_title(&heading);
-            widgets.empty.set_description(Some(&body));
+            widgets.empty.set_icon(icon);
+            widgets.empty.page.set_title(&heading);
+            widgets.empty.page.set_description(Some(&body));
             widgets.stack.set_visible_child_name("status");
         } else {
             widgets.stack.set_visible_child_name("list");

@@ -28,9 +28,11 @@ use vte4::prelude::*;
 use crate::backend::{BackendError, ErrorKind};
 use crate::console::serial::{self, CloseReason, OpenMode, SerialConsole, SerialEvent};
 use crate::runtime::Sink;
+use crate::ui::widgets::status_page::BusyStatus;
 
 /// Lines of output kept for scrolling back.
 const SCROLLBACK_LINES: libc::c_long = 10_000;
+const TERMINAL_ICON: &str = "utilities-terminal-symbolic";
 
 /// The receiving end of a console's events, for [`SerialView::attach`].
 pub struct SerialEvents {
@@ -70,9 +72,8 @@ pub struct SerialView {
 struct Inner {
     root: gtk::Widget,
     stack: gtk::Stack,
-    status: adw::StatusPage,
+    status: BusyStatus,
     status_button: gtk::Button,
-    spinner: gtk::Spinner,
     terminal: vte4::Terminal,
     banner: gtk::Revealer,
     banner_label: gtk::Label,
@@ -130,18 +131,12 @@ impl SerialView {
         status_button.set_halign(gtk::Align::Center);
         status_button.add_css_class("pill");
         status_button.add_css_class("suggested-action");
-        let spinner = gtk::Spinner::new();
-        spinner.set_size_request(32, 32);
-        spinner.set_halign(gtk::Align::Center);
-        let status_child = gtk::Box::new(gtk::Orientation::Vertical, 12);
-        status_child.append(&spinner);
-        status_child.append(&status_button);
-        let status = adw::StatusPage::new();
-        status.set_icon_name(Some("utilities-terminal-symbolic"));
-        status.set_child(Some(&status_child));
+        let status = BusyStatus::new();
+        status.set_icon(Some(TERMINAL_ICON));
+        status.append(&status_button);
 
         let stack = gtk::Stack::new();
-        stack.add_named(&status, Some("status"));
+        stack.add_named(&status.page, Some("status"));
         stack.add_named(&with_banner, Some("terminal"));
 
         let inner = Rc::new(Inner {
@@ -149,7 +144,6 @@ impl SerialView {
             stack,
             status,
             status_button,
-            spinner,
             terminal,
             banner,
             banner_label,
@@ -206,11 +200,10 @@ impl SerialView {
             inner.banner_button.set_visible(false);
             inner.banner.set_reveal_child(true);
         } else {
-            inner.status.set_title(&gettext("Connecting…"));
-            inner.status.set_description(None);
+            inner.status.set_icon(None);
+            inner.status.page.set_title(&gettext("Connecting…"));
+            inner.status.page.set_description(None);
             inner.status_button.set_visible(false);
-            inner.spinner.set_visible(true);
-            inner.spinner.start();
             inner.stack.set_visible_child_name("status");
         }
     }
@@ -223,7 +216,7 @@ impl SerialView {
         let generation = inner.generation.get() + 1;
         inner.generation.set(generation);
         *inner.console.borrow_mut() = Some(console);
-        inner.spinner.stop();
+        inner.status.set_icon(Some(TERMINAL_ICON));
         inner.banner.set_reveal_child(false);
         inner.terminal.set_input_enabled(true);
         inner.stack.set_visible_child_name("terminal");
@@ -343,8 +336,7 @@ impl SerialView {
     /// is none. `mode` None: no button (retrying would not help).
     fn show_state(&self, title: &str, text: &str, mode: Option<OpenMode>) {
         let inner = &self.inner;
-        inner.spinner.stop();
-        inner.spinner.set_visible(false);
+        inner.status.set_icon(Some(TERMINAL_ICON));
         if let Some(m) = mode {
             inner.next_mode.set(m);
         }
@@ -362,8 +354,8 @@ impl SerialView {
             inner.banner.set_reveal_child(true);
             inner.stack.set_visible_child_name("terminal");
         } else {
-            inner.status.set_title(title);
-            inner.status.set_description(Some(text));
+            inner.status.page.set_title(title);
+            inner.status.page.set_description(Some(text));
             inner.stack.set_visible_child_name("status");
         }
     }

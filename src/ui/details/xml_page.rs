@@ -2,6 +2,10 @@
 //! The XML page: the guest's persistent definition in a real editor (GtkSourceView, XML
 //! highlighting). Apply defines it through libvirt, which validates; when libvirt refuses,
 //! its message shows above the editor and the user's text stays exactly as typed.
+//!
+//! The editor is built when the page is first shown: GtkSourceView's language and style
+//! files and the monospace fonts cost memory that a window opened for its console never
+//! needs.
 
 use adw::prelude::*;
 use gettextrs::gettext;
@@ -12,7 +16,10 @@ use crate::ui::app::AppMsg;
 
 pub struct XmlPage {
     pub widget: gtk::Box,
-    buffer: sourceview5::Buffer,
+    /// Holds the editor once built.
+    scrolled: gtk::ScrolledWindow,
+    /// None until the page is first shown.
+    buffer: std::cell::RefCell<Option<sourceview5::Buffer>>,
     message: gtk::Label,
     apply: gtk::Button,
     /// The text as last loaded from libvirt (to tell whether the user changed it).
@@ -24,6 +31,75 @@ pub struct XmlPage {
 
 impl XmlPage {
     pub fn new(conn: ConnId, uuid: String, input: relm4::Sender<AppMsg>) -> std::rc::Rc<Self> {
+        let scrolled = gtk::ScrolledWindow::new();
+        scrolled.set_vexpand(true);
+
+        let message = gtk::Label::new(None);
+        message.set_wrap(true);
+        message.set_xalign(0.0);
+        message.set_selectable(true);
+        message.set_visible(false);
+        message.set_margin_start(12);
+        message.set_margin_end(12);
+        message.set_margin_top(6);
+        message.set_margin_bottom(6);
+        let (bar, apply, revert) = super::apply_revert_bar();
+
+        let widget = gtk::Box::new(gtk::Orientation::Vertical, 0);
+        widget.append(&message);
+        widget.append(&scrolled);
+        widget.append(&bar);
+        let page = std::rc::Rc::new(XmlPage {
+            widget,
+            scrolled,
+            buffer: Default::default(),
+            message,
+            apply,
+            loaded: Default::default(),
+            on_apply: Default::default(),
+        });
+
+        let p = std::rc::Rc::downgrade(&page);
+        page.widget.connect_map(move |_| {
+            if let Some(p) = p.upgrade() {
+                p.build_editor();
+            }
+        });
+        let (p, i, u) = (std::rc::Rc::downgrade(&page), input.clone(), uuid.clone());
+        page.apply.connect_clicked(move |_| {
+            let Some(p) = p.upgrade() else { return };
+            let text = p.text();
+            p.say(&gettext("Applying…"), false);
+            if let Some(f) = p.on_apply.borrow().as_ref() {
+                f();
+            }
+            i.emit(AppMsg::Send(
+                conn,
+                Command::Define {
+                    uuid: u.clone(),
+                    xml: text,
+                },
+            ));
+        });
+        let p = std::rc::Rc::downgrade(&page);
+        revert.connect_clicked(move |_| {
+            if let Some(p) = p.upgrade() {
+                let text = p.loaded.borrow().clone();
+                if let Some(b) = p.buffer.borrow().as_ref() {
+                    b.set_text(&text);
+                }
+                p.message.set_visible(false);
+            }
+        });
+        input.emit(AppMsg::Send(conn, Command::GetXml { uuid }));
+        page
+    }
+
+    /// The editor, with the text last loaded.
+    fn build_editor(&self) {
+        if self.buffer.borrow().is_some() {
+            return;
+        }
         let buffer = sourceview5::Buffer::new(None);
         if let Some(lang) = sourceview5::LanguageManager::default().language("xml") {
             buffer.set_language(Some(&lang));
@@ -43,6 +119,7 @@ impl XmlPage {
                 b.set_style_scheme(scheme_for(s.is_dark()).as_ref());
             }
         });
+        buffer.set_text(&self.loaded.borrow());
         let view = sourceview5::View::with_buffer(&buffer);
         view.set_monospace(true);
         view.set_show_line_numbers(true);
@@ -50,63 +127,16 @@ impl XmlPage {
         view.set_tab_width(2);
         view.set_insert_spaces_instead_of_tabs(true);
         view.update_property(&[gtk::accessible::Property::Label(&gettext("XML definition"))]);
-        let scrolled = gtk::ScrolledWindow::new();
-        scrolled.set_vexpand(true);
-        scrolled.set_child(Some(&view));
+        self.scrolled.set_child(Some(&view));
+        self.buffer.replace(Some(buffer));
+    }
 
-        let message = gtk::Label::new(None);
-        message.set_wrap(true);
-        message.set_xalign(0.0);
-        message.set_selectable(true);
-        message.set_visible(false);
-        message.set_margin_start(12);
-        message.set_margin_end(12);
-        message.set_margin_top(6);
-        message.set_margin_bottom(6);
-        let (bar, apply, revert) = super::apply_revert_bar();
-
-        let widget = gtk::Box::new(gtk::Orientation::Vertical, 0);
-        widget.append(&message);
-        widget.append(&scrolled);
-        widget.append(&bar);
-        let page = std::rc::Rc::new(XmlPage {
-            widget,
-            buffer,
-            message,
-            apply,
-            loaded: Default::default(),
-            on_apply: Default::default(),
-        });
-
-        let (p, i, u) = (std::rc::Rc::downgrade(&page), input.clone(), uuid.clone());
-        page.apply.connect_clicked(move |_| {
-            let Some(p) = p.upgrade() else { return };
-            let text = p
-                .buffer
-                .text(&p.buffer.start_iter(), &p.buffer.end_iter(), false)
-                .to_string();
-            p.say(&gettext("Applying…"), false);
-            if let Some(f) = p.on_apply.borrow().as_ref() {
-                f();
-            }
-            i.emit(AppMsg::Send(
-                conn,
-                Command::Define {
-                    uuid: u.clone(),
-                    xml: text,
-                },
-            ));
-        });
-        let p = std::rc::Rc::downgrade(&page);
-        revert.connect_clicked(move |_| {
-            if let Some(p) = p.upgrade() {
-                let text = p.loaded.borrow().clone();
-                p.buffer.set_text(&text);
-                p.message.set_visible(false);
-            }
-        });
-        input.emit(AppMsg::Send(conn, Command::GetXml { uuid }));
-        page
+    /// What the editor holds (before it is built: the text last loaded).
+    fn text(&self) -> String {
+        match self.buffer.borrow().as_ref() {
+            Some(b) => b.text(&b.start_iter(), &b.end_iter(), false).to_string(),
+            None => self.loaded.borrow().clone(),
+        }
     }
 
     pub fn on_apply(&self, f: impl Fn() + 'static) {
@@ -128,7 +158,9 @@ impl XmlPage {
         match xml {
             Ok(xml) => {
                 self.loaded.replace(xml.clone());
-                self.buffer.set_text(xml);
+                if let Some(b) = self.buffer.borrow().as_ref() {
+                    b.set_text(xml);
+                }
                 self.say("", false);
             }
             Err(e) => self.say(
@@ -142,10 +174,8 @@ impl XmlPage {
     pub fn applied(&self, result: &Result<(), BackendError>) {
         match result {
             Ok(()) => {
-                let text =
-                    self.buffer
-                        .text(&self.buffer.start_iter(), &self.buffer.end_iter(), false);
-                self.loaded.replace(text.to_string());
+                let text = self.text();
+                self.loaded.replace(text);
                 self.say(
                     &gettext(
                         "Applied. A running guest uses the new definition from its next start.",

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-//! Drawing widgets of our own. They only draw what they are given; the numbers come from
+//! Widgets of our own. The drawing ones only draw what they are given; the numbers come from
 //! `crate::stats`.
 
 pub mod graph;
 pub mod sparkline;
+pub mod spinner;
+pub mod status_page;

@@ -22,6 +22,7 @@ use crate::console::keymap::Combo;
 use crate::console::session::{self, GraphicsSource, Session, SessionEvent, SessionState};
 use crate::ui::app::AppMsg;
 use crate::ui::domain_object::DomainObject;
+use crate::ui::widgets::status_page::{icon_when_mapped, BusyStatus};
 
 mod actions;
 mod capture;
@@ -55,7 +56,7 @@ pub struct ConsolePage {
     pub widget: gtk::Box,
     display: ConsoleDisplay,
     stack: gtk::Stack,
-    status: adw::StatusPage,
+    status: BusyStatus,
     status_button: gtk::Button,
     auth: adw::StatusPage,
     password: gtk::PasswordEntry,
@@ -74,7 +75,8 @@ pub struct ConsolePage {
     toasts: adw::ToastOverlay,
     /// Graphical display or serial console.
     views: gtk::Stack,
-    serial: super::serial_view::SerialView,
+    /// Built when the serial console is first shown (VTE and its fonts cost memory).
+    serial: std::cell::OnceCell<super::serial_view::SerialView>,
     serial_wanted: Cell<bool>,
     /// The guest ran when last seen (a start after a stop reopens the serial console).
     was_active: Cell<bool>,
@@ -109,16 +111,15 @@ impl ConsolePage {
         scroller.set_child(Some(&display));
         scroller.set_policy(gtk::PolicyType::Automatic, gtk::PolicyType::Automatic);
 
-        let status = adw::StatusPage::new();
-        status.set_icon_name(Some("computer-symbolic"));
+        let status = BusyStatus::new();
         let status_button = gtk::Button::new();
         status_button.add_css_class("pill");
         status_button.add_css_class("suggested-action");
         status_button.set_halign(gtk::Align::Center);
-        status.set_child(Some(&status_button));
+        status.append(&status_button);
 
         let auth = adw::StatusPage::new();
-        auth.set_icon_name(Some("dialog-password-symbolic"));
+        icon_when_mapped(&auth, "dialog-password-symbolic");
         auth.set_title(&gettext("Password Required"));
         let password = gtk::PasswordEntry::new();
         password.set_show_peek_icon(true);
@@ -140,7 +141,7 @@ impl ConsolePage {
         let stack = gtk::Stack::new();
         stack.set_transition_type(gtk::StackTransitionType::Crossfade);
         stack.add_named(&scroller, Some("display"));
-        stack.add_named(&status, Some("status"));
+        stack.add_named(&status.page, Some("status"));
         stack.add_named(&auth, Some("auth"));
         stack.set_vexpand(true);
 
@@ -154,10 +155,8 @@ impl ConsolePage {
 
         let toasts = adw::ToastOverlay::new();
         toasts.set_child(Some(&stack));
-        let serial = super::serial_view::SerialView::new(&domain.name());
         let views = gtk::Stack::new();
         views.add_named(&toasts, Some("graphical"));
-        views.add_named(serial.widget(), Some("serial"));
         views.set_vexpand(true);
         let bar_revealer = gtk::Revealer::new();
         bar_revealer.set_child(Some(&bar));
@@ -187,7 +186,7 @@ impl ConsolePage {
             record_button,
             toasts,
             views,
-            serial,
+            serial: Default::default(),
             serial_wanted: Cell::new(false),
             was_active: Cell::new(domain.state().is_active()),
             clipboard_from_guest: Cell::new(false),
@@ -215,13 +214,6 @@ impl ConsolePage {
         self.wire_clipboard();
         self.follow_release_keys();
         self.wire_fullscreen();
-
-        let weak = Rc::downgrade(self);
-        self.serial.connect_reconnect(move |mode| {
-            if let Some(me) = weak.upgrade() {
-                me.open_serial(mode);
-            }
-        });
 
         let weak = Rc::downgrade(self);
         self.record_button.connect_toggled(move |b| {
@@ -289,7 +281,9 @@ impl ConsolePage {
         self.domain.connect_notify_local(Some("name"), move |d, _| {
             if let Some(me) = weak.upgrade() {
                 me.display.set_domain_name(&d.name());
-                me.serial.set_domain_name(&d.name());
+                if let Some(s) = me.serial.get() {
+                    s.set_domain_name(&d.name());
+                }
                 let name = d.name();
                 PAGES.with(|p| {
                     for (n, w) in p.borrow_mut().iter_mut() {
@@ -356,13 +350,31 @@ impl ConsolePage {
                 Some((&gettext("_Start"), true)),
             );
         } else if !self.wanted.get() {
-            self.show_status(&gettext("Connecting…"), "", None);
+            self.show_connecting();
         }
     }
 
+    /// The status page with a spinner in place of the icon.
+    fn show_connecting(&self) {
+        self.status_page(&gettext("Connecting…"), "", None, true);
+    }
+
     fn show_status(&self, title: &str, description: &str, button: Option<(&str, bool)>) {
-        self.status.set_title(title);
+        self.status_page(title, description, button, false);
+    }
+
+    fn status_page(
+        &self,
+        title: &str,
+        description: &str,
+        button: Option<(&str, bool)>,
+        busy: bool,
+    ) {
         self.status
+            .set_icon(Some("computer-symbolic").filter(|_| !busy));
+        self.status.page.set_title(title);
+        self.status
+            .page
             .set_description(Some(description).filter(|d| !d.is_empty()));
         match button {
             Some((label, starts)) => {
@@ -432,7 +444,7 @@ impl ConsolePage {
 
     fn session_state(self: &Rc<Self>, st: &SessionState) {
         match st {
-            SessionState::Connecting => self.show_status(&gettext("Connecting…"), "", None),
+            SessionState::Connecting => self.show_connecting(),
             SessionState::Connected => {
                 self.retries.set(0);
                 self.update_usb_button();
@@ -492,6 +504,9 @@ impl ConsolePage {
 
     /// Shows the graphical display or the serial console (opened when first shown).
     pub fn show_view(self: &Rc<Self>, id: &str) {
+        if id == "serial" {
+            self.serial_view();
+        }
         self.views.set_visible_child_name(id);
         for w in &self.graphical_only {
             w.set_visible(id != "serial");
@@ -503,14 +518,29 @@ impl ConsolePage {
             if !self.serial_wanted.replace(true) {
                 self.open_serial(crate::console::serial::OpenMode::IfFree);
             }
-            self.serial.terminal().grab_focus();
+            self.serial_view().terminal().grab_focus();
         } else {
             self.display.grab_focus();
         }
     }
 
+    /// The serial view, built (and added to the views) on first use.
+    fn serial_view(self: &Rc<Self>) -> &super::serial_view::SerialView {
+        self.serial.get_or_init(|| {
+            let serial = super::serial_view::SerialView::new(&self.domain.name());
+            self.views.add_named(serial.widget(), Some("serial"));
+            let weak = Rc::downgrade(self);
+            serial.connect_reconnect(move |mode| {
+                if let Some(me) = weak.upgrade() {
+                    me.open_serial(mode);
+                }
+            });
+            serial
+        })
+    }
+
     fn open_serial(self: &Rc<Self>, mode: crate::console::serial::OpenMode) {
-        self.serial.connecting();
+        self.serial_view().connecting();
         let (sink, events) = super::serial_view::event_channel();
         let uuid = self.domain.uuid();
         let weak = Rc::downgrade(self);
@@ -526,9 +556,9 @@ impl ConsolePage {
             move |r| {
                 let Some(me) = weak.upgrade() else { return };
                 match r {
-                    Some(Ok(console)) => me.serial.attach(console, events),
-                    Some(Err(e)) => me.serial.failed(&e),
-                    None => me.serial.failed(&lost()),
+                    Some(Ok(console)) => me.serial_view().attach(console, events),
+                    Some(Err(e)) => me.serial_view().failed(&e),
+                    None => me.serial_view().failed(&lost()),
                 }
             },
         );
@@ -550,6 +580,8 @@ impl Drop for ConsolePage {
         if let Some(s) = self.session() {
             s.close();
         }
-        self.serial.close();
+        if let Some(s) = self.serial.get() {
+            s.close();
+        }
     }
 }
