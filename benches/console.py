@@ -69,21 +69,41 @@ def rss_mib(pid):
     return 0.0
 
 
+def x_server_pid():
+    """The Xvfb serving $DISPLAY: drawing is shared between a viewer and the X server (GTK 3
+    composites in the server, GTK 4's cairo renderer in the client), so both are measured."""
+    display = os.environ.get("DISPLAY", "")
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                argv = f.read().split(b"\0")
+        except OSError:
+            continue
+        if argv and os.path.basename(argv[0]) == b"Xvfb" and display.encode() in argv:
+            return int(pid)
+    return None
+
+
 def measure(cmd, env, settle, seconds, shot=None):
-    """CPU % and RSS (MiB) of the program over `seconds` after `settle`; a screenshot of the
-    screen at the end goes to `shot`, to see what was measured."""
+    """CPU % and RSS (MiB) of the program over `seconds` after `settle`, and the X server's
+    CPU % over the same time; a screenshot of the screen at the end goes to `shot`, to see
+    what was measured."""
     p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         time.sleep(settle)
         if p.poll() is not None:
             return None
+        xs = x_server_pid()
+        x0 = cpu_ticks(xs) if xs else 0
         c0, t0 = cpu_ticks(p.pid), time.monotonic()
         time.sleep(seconds)
         c1, t1 = cpu_ticks(p.pid), time.monotonic()
+        x1 = cpu_ticks(xs) if xs else 0
         rss = rss_mib(p.pid)
         if shot:
             subprocess.run(["import", "-window", "root", shot], capture_output=True)
-        return 100.0 * (c1 - c0) / TICK / (t1 - t0), rss
+        pct = lambda ticks: 100.0 * ticks / TICK / (t1 - t0)
+        return pct(c1 - c0), rss, pct(x1 - x0) if xs else float("nan")
     finally:
         p.terminate()
         try:
@@ -116,7 +136,11 @@ def main():
     have_rv = subprocess.run(["which", "remote-viewer"], capture_output=True).returncode == 0
     lines = [f"# Console benchmark ({opts.protocol}, settle {opts.settle:g} s, measured {opts.seconds:g} s)", "",
              f"Command: `{os.environ.get('VIREO_BENCH_COMMAND', 'benches/console.sh')}`", "",
-             "| load | program | renderer | CPU % (one core) | RSS MiB |", "|---|---|---|---:|---:|"]
+             "CPU is % of one core. The X server (Xvfb) column is its CPU over the same seconds: GTK 3 "
+             "composites in the X server, GTK 4's cairo renderer in the client, so the sum is the "
+             "drawing's whole cost.", "",
+             "| load | program | renderer | CPU % | X server CPU % | sum | RSS MiB |",
+             "|---|---|---|---:|---:|---:|---:|"]
     name = "vireo-bench-console"
     out_dir = os.path.join(os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target")), "bench")
     os.makedirs(out_dir, exist_ok=True)
@@ -151,9 +175,9 @@ def main():
                           opts.settle, opts.seconds, shot(load, "vireo", r))
             rows.append(("Vireo", r, res))
         for prog, r, res in rows:
-            cpu, rss = res if res else (float("nan"), float("nan"))
+            cpu, rss, xcpu = res if res else (float("nan"),) * 3
             label = f"default ({gpu_note()})" if r == "default" and prog == "Vireo" else r
-            lines.append(f"| {load} | {prog} | {label} | {cpu:.1f} | {rss:.0f} |")
+            lines.append(f"| {load} | {prog} | {label} | {cpu:.1f} | {xcpu:.1f} | {cpu + xcpu:.1f} | {rss:.0f} |")
         virsh("destroy", name)
     virsh("undefine", name)
     if not have_rv:

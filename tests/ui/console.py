@@ -232,6 +232,27 @@ def hidpi_check(opts, name, art, passwd):
         app.quit()
 
 
+def light_start_check(opts, name, art):
+    """Opening a running guest's console loads no SVG renderer (librsvg, ~6.5 MiB): the
+    status pages' large icons and GTK's spinner are SVGs, and the connecting state shows our
+    own spinner instead. The serial terminal is built only when asked for."""
+    app = App(opts.app, ["--connect", "qemu:///system", "--show-domain-console", name])
+    try:
+        lit = wait(lambda: (p := shot(app, name, art("light.png"))) and mean_brightness(p) > 0.02 and p,
+                   60, "console of a running guest")
+        if not check(lit is not None, "light start: the console of a running guest shows its screen"):
+            return
+        with open(f"/proc/{app.p.pid}/maps") as f:
+            maps = f.read()
+        with open(f"/proc/{app.p.pid}/status") as f:
+            rss = next((l.split(":")[1].strip() for l in f if l.startswith("VmRSS")), "?")
+        check("librsvg" not in maps, f"light start: no SVG renderer loaded for the console (RSS {rss})")
+        check(find("filler", f"Serial console of {name}") is None,
+              "light start: the serial terminal is not built before it is asked for")
+    finally:
+        app.quit()
+
+
 def showing(node):
     return node is not None and node.getState().contains(pyatspi.STATE_SHOWING)
 
@@ -440,6 +461,8 @@ def console_scenario(opts, protocol):
         app.quit()
         if protocol == "vnc":
             hidpi_check(opts, name, art, passwd)
+        else:
+            light_start_check(opts, name, art)
     finally:
         virsh("destroy", name)
         virsh("undefine", name)
