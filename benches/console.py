@@ -134,6 +134,7 @@ def main():
     opts = ap.parse_args()
     report = os.fdopen(int(os.environ.get("VIREO_BENCH_REPORT_FD", "1")), "w")
     have_rv = subprocess.run(["which", "remote-viewer"], capture_output=True).returncode == 0
+    have_vv = subprocess.run(["which", "virt-viewer"], capture_output=True).returncode == 0
     lines = [f"# Console benchmark ({opts.protocol}, settle {opts.settle:g} s, measured {opts.seconds:g} s)", "",
              f"Command: `{os.environ.get('VIREO_BENCH_COMMAND', 'benches/console.sh')}`", "",
              "CPU is % of one core. The X server (Xvfb) column is its CPU over the same seconds: GTK 3 "
@@ -164,6 +165,13 @@ def main():
                 res = measure(["remote-viewer", uri], env, opts.settle, opts.seconds,
                               shot(load, "remote-viewer", tag))
                 rows.append(("remote-viewer", label, res))
+            # virt-viewer opens the guest through libvirt as Vireo does (--attach: the
+            # display's socket from virDomainOpenGraphicsFD), so it carries the libvirt
+            # client too; remote-viewer, given the display's URI, does not.
+            if have_vv:
+                res = measure(["virt-viewer", "--attach", "--connect", "qemu:///system", name], env,
+                              opts.settle, opts.seconds, shot(load, "virt-viewer"))
+                rows.append(("virt-viewer --attach", "GTK 3, GL probe cached", res))
         for r in opts.renderers.split(","):
             e = dict(env)
             # default: the app's own choice (cairo without a GPU); else GSK_RENDERER=r.

@@ -7,9 +7,12 @@ style, multi-select with a bulk start seen in libvirt, and live graphs of a real
 Run through main_window.py, which owns the X server, the buses and the results."""
 
 import os
+import subprocess
 import time
 
-from harness import (App, WIN, OBJ, check, click, conn_rows, find, has_label, headers,
+import pyatspi
+
+from harness import (App, BORDER, WIN, OBJ, check, click, conn_rows, find, has_label, headers,
                      is_selected, key, log, rows, screenshot, type_text, virsh, wait)
 
 
@@ -177,5 +180,35 @@ def credentials(opts):
     app.quit()
 
 
-SCENARIOS = [list_views, credentials]
+def connecting_spinner(opts):
+    """A host that does not answer yet: the window says "Connecting…" over a turning
+    spinner (ours: GTK's is an SVG icon, and the first SVG loads librsvg)."""
+    silent = _silent_host()
+    app = App(opts.app, ["--connect", f"qemu+tcp://127.0.0.1:{silent.getsockname()[1]}/system"])
+    try:
+        check(wait(lambda: find("label", "Connecting…"), 15, "connecting page") is not None,
+              "a connection that does not answer yet shows 'Connecting…'")
+        spinner = wait(lambda: find("progress bar", "Busy"), 10, "spinner")
+        if check(spinner is not None, "the connecting page has a spinner, exposed as a 'Busy' progress bar"):
+            e = spinner.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+            crop = f"{e.width}x{e.height}+{e.x + BORDER}+{e.y + BORDER}"
+            shots = [os.path.join(opts.artifacts, f"connecting-spinner-{i}.png") for i in range(2)]
+            for path in shots:
+                subprocess.run(["import", "-window", "root", "-crop", crop, "+repage", path], check=False)
+                time.sleep(0.3)
+            stats = [subprocess.run(["convert", p, "-colorspace", "gray", "-format", "%[fx:mean]", "info:"],
+                                    capture_output=True, text=True).stdout.strip() for p in shots]
+            diff = subprocess.run(["compare", "-metric", "AE", *shots, "null:"], capture_output=True, text=True)
+            changed = diff.stderr.strip().split(" ")[0]
+            check(all(s and float(s) < 0.95 for s in stats) and changed.isdigit() and int(changed) > 20,
+                  f"the spinner is drawn and turns (mean grey {stats}, {changed} pixels changed in 0.3 s)")
+        screenshot(os.path.join(opts.artifacts, "connecting.png"))
+        with open(f"/proc/{app.p.pid}/maps") as f:
+            check("librsvg" not in f.read(), "connecting loads no SVG renderer")
+    finally:
+        app.quit()
+        silent.close()
+
+
+SCENARIOS = [list_views, credentials, connecting_spinner]
 SYSTEM_SCENARIOS = [bulk_start]

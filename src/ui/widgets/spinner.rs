@@ -29,7 +29,8 @@ mod imp {
         type ParentType = gtk::Widget;
 
         fn class_init(klass: &mut Self::Class) {
-            klass.set_css_name("spinner");
+            // Not "spinner": Adwaita styles that node invisible unless GTK marks it spinning.
+            klass.set_css_name("vireo-spinner");
             klass.set_accessible_role(gtk::AccessibleRole::ProgressBar);
         }
     }

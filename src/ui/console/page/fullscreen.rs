@@ -88,6 +88,7 @@ impl ConsolePage {
             }
         }
         self.fs_seen.set(false);
+        self.place_toolbar(fs);
         self.display.set_fullscreen(fs);
         if fs {
             self.reveal_toolbar_for_a_moment();
@@ -98,6 +99,27 @@ impl ConsolePage {
             self.bar_revealer.set_reveal_child(true);
         }
         self.display.grab_focus();
+    }
+
+    /// Above the display, or (full screen) over it, so that its coming and going does not
+    /// move or resize the guest's screen.
+    fn place_toolbar(&self, over: bool) {
+        let bar = &self.bar_revealer;
+        let overlaid = bar.parent().as_ref() == Some(self.overlay.upcast_ref::<gtk::Widget>());
+        if over == overlaid {
+            return;
+        }
+        if over {
+            self.widget.remove(bar);
+            bar.set_valign(gtk::Align::Start);
+            bar.add_css_class("vireo-overlay-bar");
+            self.overlay.add_overlay(bar);
+        } else {
+            self.overlay.remove_overlay(bar);
+            bar.remove_css_class("vireo-overlay-bar");
+            bar.set_valign(gtk::Align::Fill);
+            self.widget.prepend(bar);
+        }
     }
 
     /// Whether the toolbar shows now (always outside full screen).

@@ -96,6 +96,7 @@ pub struct ConsolePage {
     usb_chooser: RefCell<Option<usb::UsbChooser>>,
     /// The toolbar, hidden in full screen until the pointer touches the top edge.
     bar_revealer: gtk::Revealer,
+    overlay: gtk::Overlay,
     fullscreen: Cell<bool>,
     /// The window reported being full screen since the page asked for it.
     fs_seen: Cell<bool>,
@@ -162,9 +163,12 @@ impl ConsolePage {
         bar_revealer.set_child(Some(&bar));
         bar_revealer.set_reveal_child(true);
         bar_revealer.set_transition_type(gtk::RevealerTransitionType::SlideDown);
+        // In full screen the toolbar moves over the guest's screen (fullscreen.rs).
+        let overlay = gtk::Overlay::new();
+        overlay.set_child(Some(&views));
         let widget = gtk::Box::new(gtk::Orientation::Vertical, 0);
         widget.append(&bar_revealer);
-        widget.append(&views);
+        widget.append(&overlay);
 
         let page = Rc::new(ConsolePage {
             widget,
@@ -198,6 +202,7 @@ impl ConsolePage {
             usb_button,
             usb_chooser: RefCell::new(None),
             bar_revealer,
+            overlay,
             fullscreen: Cell::new(false),
             fs_seen: Cell::new(false),
             fs_handler: RefCell::new(None),
