@@ -6,7 +6,8 @@
 //! - [`console`]: the guest console views (serial terminal).
 //! - [`actions`]: GActions and the primary menu.
 //! - [`domain_list`], [`domain_object`], [`conn_object`]: the virtualised guest list.
-//! - [`window`]: the main window's widgets; [`widgets`]: drawing widgets (sparkline).
+//! - [`window`]: the main window's widgets; [`widgets`]: our own widgets (sparkline, graph,
+//!   spinner, status pages that load their icon when shown).
 //! - [`stats_view`]: per-connection stats histories and what a graph cell shows.
 //! - [`status`]: connection status wording, banner and empty states.
 //! - [`dialogs`]: error details and confirmations; [`connect_dialog`]: Add Connection;
