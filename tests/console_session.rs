@@ -187,6 +187,11 @@ fn frames_arrive_and_change(s: &dyn Session, seen: &Rc<RefCell<Seen>>) {
     pump_until("the frame to change", Duration::from_secs(20), || {
         frame_summary(s).is_some_and(|(_, hash, ..)| hash != first)
     });
+    // The pixels can land (raw rectangles are read straight into the frame) a moment
+    // before the update's signal is delivered: wait for it, as a paint would.
+    pump_until("damage events", Duration::from_secs(10), || {
+        seen.borrow().damage > 0
+    });
     assert!(seen.borrow().damage > 0, "damage events arrived");
 }
 
