@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""A/B console CPU: two or more Vireo binaries and remote-viewer, interleaved round by round
+on the same running test guest, so that the machine's drift hits every program alike (single
+30 s runs of the same program swing by ±0.5 points here). Prints each round and the medians.
+
+    xvfb-run -a -s '-screen 0 1280x800x24' dbus-run-session -- \\
+        python3 benches/console_ab.py --protocol spice --load flood --rounds 4 OLD_BINARY NEW_BINARY
+
+Needs root, libvirtd and the test guest (build-aux/libvirt-up.sh, build-aux/make-test-guest.sh);
+defines, boots and removes its own guest from the test guest's template (see console.py)."""
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from console import cpu_ticks, define, viewer_uri, virsh, TICK  # noqa: E402
+
+
+def cpu_percent(cmd, settle, seconds):
+    env = dict(os.environ, GSETTINGS_BACKEND="memory")
+    p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(settle)
+        if p.poll() is not None:
+            return float("nan")
+        c0, t0 = cpu_ticks(p.pid), time.monotonic()
+        time.sleep(seconds)
+        c1, t1 = cpu_ticks(p.pid), time.monotonic()
+        return 100.0 * (c1 - c0) / TICK / (t1 - t0)
+    finally:
+        p.terminate()
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("binaries", nargs="+")
+    ap.add_argument("--protocol", default="spice", choices=["vnc", "spice"])
+    ap.add_argument("--load", default="flood", choices=["normal", "flood"])
+    ap.add_argument("--rounds", type=int, default=4)
+    ap.add_argument("--settle", type=float, default=8)
+    ap.add_argument("--seconds", type=float, default=20)
+    ap.add_argument("--no-remote-viewer", action="store_true")
+    opts = ap.parse_args()
+    name = "vireo-bench-console-ab"
+    define(name, opts.protocol, opts.load == "flood")
+    virsh("start", name, check=True)
+    try:
+        time.sleep(20)  # boot (TCG)
+        progs = {b: [b, "--connect", "qemu:///system", "--show-domain-console", name] for b in opts.binaries}
+        if not opts.no_remote_viewer:
+            progs["remote-viewer"] = ["remote-viewer", viewer_uri(virsh("domdisplay", name))]
+        results = {k: [] for k in progs}
+        for r in range(opts.rounds):
+            for k, cmd in progs.items():
+                results[k].append(cpu_percent(cmd, opts.settle, opts.seconds))
+                time.sleep(1)
+            print(f"round {r + 1}: " + ", ".join(f"{k} {v[-1]:.2f} %" for k, v in results.items()), flush=True)
+        print(f"medians ({opts.protocol}, {opts.load}, {opts.rounds} rounds of {opts.seconds:g} s): "
+              + ", ".join(f"{k} {statistics.median(v):.2f} %" for k, v in results.items()))
+    finally:
+        virsh("destroy", name)
+        virsh("undefine", name)
+
+
+if __name__ == "__main__":
+    main()
