@@ -390,6 +390,12 @@ def console_scenario(opts, protocol):
         xdo("key", "Return")
         check(wait(lambda: all(serial_has(serial, f"input key {c} 1") for c in (30, 48, 28)), 30, "keys logged")
               is not None, f"{protocol}: keys typed into the widget reach the guest as scancodes")
+        # While grabbed the application's shortcuts are the guest's keys: Ctrl+W reaches the
+        # guest (W is scancode 17) and does not close the window.
+        xdo("key", "ctrl+w")
+        check(wait(lambda: serial_has(serial, "input key 17 1"), 15, "ctrl+w logged") is not None
+              and find("image", f"Console of {name}") is not None,
+              f"{protocol}: while grabbed, Ctrl+W goes to the guest and does not close the window")
         # Ctrl+Alt releases the grab, and is not a Ctrl+Alt+Del.
         xdo("key", "ctrl+alt")
         check(wait(lambda: "Click" in (find("image", f"Console of {name}").description or ""), 5, "released")

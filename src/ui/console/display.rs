@@ -96,6 +96,8 @@ mod imp {
         pub name: RefCell<String>,
         /// Application shortcuts taken away while grabbed (so Ctrl+W reaches the guest).
         pub saved_accels: RefCell<Vec<(String, Vec<glib::GString>)>>,
+        /// The window's application-shortcut controller, switched off while grabbed.
+        pub held_shortcuts: RefCell<Option<glib::WeakRef<gtk::ShortcutController>>>,
     }
 
     #[glib::object_subclass]

@@ -58,15 +58,37 @@ impl ConsoleDisplay {
 
     /// While grabbed, the application's keyboard shortcuts are suspended: they are handled
     /// before any widget sees the key, and a guest's Ctrl+W or Ctrl+Q is the guest's.
+    ///
+    /// The window's own controller for them (GTK names it `gtk-application-shortcuts`) is
+    /// switched off, for this window only. Taking the accelerators off the application
+    /// instead, as before, made GTK 4.8 update every menu item showing one, which logged a
+    /// `g_object_unref` critical at each grab. Without that controller (another GTK), the
+    /// accelerators are taken off and given back.
     fn hold_app_shortcuts(&self, grab: bool) {
-        let Some(app) = self
-            .root()
-            .and_downcast::<gtk::Window>()
-            .and_then(|w| w.application())
-        else {
+        let imp = self.imp();
+        if !grab {
+            if let Some(c) = imp.held_shortcuts.take().and_then(|w| w.upgrade()) {
+                c.set_propagation_phase(gtk::PropagationPhase::Capture);
+                c.set_scope(gtk::ShortcutScope::Global);
+            }
+        }
+        let Some(window) = self.root().and_downcast::<gtk::Window>() else {
             return;
         };
-        let saved = &self.imp().saved_accels;
+        if grab {
+            if let Some(c) = app_shortcuts_controller(&window) {
+                // A global controller answers through the window's shortcut manager; a local
+                // one is taken off it (and with no phase, it handles nothing itself).
+                c.set_scope(gtk::ShortcutScope::Local);
+                c.set_propagation_phase(gtk::PropagationPhase::None);
+                imp.held_shortcuts.replace(Some(c.downgrade()));
+                return;
+            }
+        }
+        let Some(app) = window.application() else {
+            return;
+        };
+        let saved = &imp.saved_accels;
         if grab {
             let mut held = Vec::new();
             for name in app.list_action_descriptions() {
@@ -262,4 +284,17 @@ impl ConsoleDisplay {
         }
         imp.last_pos.set(Some((x, y)));
     }
+}
+
+/// The controller through which `window` handles the application's accelerators, if GTK
+/// names it as GTK 4.8 does.
+fn app_shortcuts_controller(window: &gtk::Window) -> Option<gtk::ShortcutController> {
+    let controllers = window.observe_controllers();
+    (0..controllers.n_items())
+        .filter_map(|i| {
+            controllers
+                .item(i)
+                .and_downcast::<gtk::ShortcutController>()
+        })
+        .find(|c| c.name().as_deref() == Some("gtk-application-shortcuts"))
 }
