@@ -13,32 +13,17 @@ defines, boots and removes its own guest from the test guest's template (see con
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from console import cpu_ticks, define, viewer_uri, virsh, TICK  # noqa: E402
+from console import define, measure, viewer_uri, virsh  # noqa: E402
 
 
 def cpu_percent(cmd, settle, seconds):
-    env = dict(os.environ, GSETTINGS_BACKEND="memory")
-    p = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        time.sleep(settle)
-        if p.poll() is not None:
-            return float("nan")
-        c0, t0 = cpu_ticks(p.pid), time.monotonic()
-        time.sleep(seconds)
-        c1, t1 = cpu_ticks(p.pid), time.monotonic()
-        return 100.0 * (c1 - c0) / TICK / (t1 - t0)
-    finally:
-        p.terminate()
-        try:
-            p.wait(10)
-        except subprocess.TimeoutExpired:
-            p.kill()
-            p.wait()
+    """The program's CPU % over `seconds` after `settle` (console.measure), NaN if it died."""
+    res = measure(cmd, dict(os.environ, GSETTINGS_BACKEND="memory"), settle, seconds)
+    return res[0] if res else float("nan")
 
 
 def main():

@@ -94,9 +94,8 @@ mod imp {
         pub on_frame: RefCell<Option<Box<dyn Fn()>>>,
         pub on_resize: RefCell<Option<Box<dyn Fn()>>>,
         pub name: RefCell<String>,
-        /// Application shortcuts taken away while grabbed (so Ctrl+W reaches the guest).
-        pub saved_accels: RefCell<Vec<(String, Vec<glib::GString>)>>,
-        /// The window's application-shortcut controller, switched off while grabbed.
+        /// The window's application-shortcut controller, switched off while grabbed (so
+        /// Ctrl+W reaches the guest).
         pub held_shortcuts: RefCell<Option<glib::WeakRef<gtk::ShortcutController>>>,
     }
 

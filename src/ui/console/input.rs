@@ -60,50 +60,29 @@ impl ConsoleDisplay {
     /// before any widget sees the key, and a guest's Ctrl+W or Ctrl+Q is the guest's.
     ///
     /// The window's own controller for them (GTK names it `gtk-application-shortcuts`) is
-    /// switched off, for this window only. Taking the accelerators off the application
-    /// instead, as before, made GTK 4.8 update every menu item showing one, which logged a
-    /// `g_object_unref` critical at each grab. Without that controller (another GTK), the
-    /// accelerators are taken off and given back.
+    /// switched off, for this window only: made local, a global controller is taken off the
+    /// window's shortcut manager, and with no phase it handles nothing itself. (Taking the
+    /// accelerators off the application instead made GTK 4.8 update every menu item showing
+    /// one, which logged a `g_object_unref` critical at each grab.)
     fn hold_app_shortcuts(&self, grab: bool) {
-        let imp = self.imp();
+        let held = &self.imp().held_shortcuts;
         if !grab {
-            if let Some(c) = imp.held_shortcuts.take().and_then(|w| w.upgrade()) {
+            if let Some(c) = held.take().and_then(|w| w.upgrade()) {
                 c.set_propagation_phase(gtk::PropagationPhase::Capture);
                 c.set_scope(gtk::ShortcutScope::Global);
             }
+            return;
         }
         let Some(window) = self.root().and_downcast::<gtk::Window>() else {
             return;
         };
-        if grab {
-            if let Some(c) = app_shortcuts_controller(&window) {
-                // A global controller answers through the window's shortcut manager; a local
-                // one is taken off it (and with no phase, it handles nothing itself).
+        match app_shortcuts_controller(&window) {
+            Some(c) => {
                 c.set_scope(gtk::ShortcutScope::Local);
                 c.set_propagation_phase(gtk::PropagationPhase::None);
-                imp.held_shortcuts.replace(Some(c.downgrade()));
-                return;
+                held.replace(Some(c.downgrade()));
             }
-        }
-        let Some(app) = window.application() else {
-            return;
-        };
-        let saved = &imp.saved_accels;
-        if grab {
-            let mut held = Vec::new();
-            for name in app.list_action_descriptions() {
-                let accels = app.accels_for_action(&name);
-                if !accels.is_empty() {
-                    app.set_accels_for_action(&name, &[]);
-                    held.push((name.to_string(), accels.into_iter().collect()));
-                }
-            }
-            saved.replace(held);
-        } else {
-            for (name, accels) in saved.take() {
-                let a: Vec<&str> = accels.iter().map(|s| s.as_str()).collect();
-                app.set_accels_for_action(&name, &a);
-            }
+            None => log::warn!("no application shortcut controller: shortcuts stay active"),
         }
     }
 

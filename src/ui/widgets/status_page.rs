@@ -14,15 +14,6 @@ use std::rc::Rc;
 
 use super::spinner::Spinner;
 
-/// Gives `page` the icon `icon` the first time it is mapped.
-pub fn icon_when_mapped(page: &adw::StatusPage, icon: &'static str) {
-    page.connect_map(move |p| {
-        if p.icon_name().is_none() {
-            p.set_icon_name(Some(icon));
-        }
-    });
-}
-
 /// A status page with an icon, or a spinner in its place while busy. `page.set_child` is
 /// taken: put extra widgets in with [`BusyStatus::append`].
 #[derive(Clone)]

@@ -22,7 +22,7 @@ use crate::console::keymap::Combo;
 use crate::console::session::{self, GraphicsSource, Session, SessionEvent, SessionState};
 use crate::ui::app::AppMsg;
 use crate::ui::domain_object::DomainObject;
-use crate::ui::widgets::status_page::{icon_when_mapped, BusyStatus};
+use crate::ui::widgets::status_page::BusyStatus;
 
 mod actions;
 mod capture;
@@ -58,7 +58,7 @@ pub struct ConsolePage {
     stack: gtk::Stack,
     status: BusyStatus,
     status_button: gtk::Button,
-    auth: adw::StatusPage,
+    auth: BusyStatus,
     password: gtk::PasswordEntry,
     grab_hint: gtk::Label,
     graphical_only: Vec<gtk::Widget>,
@@ -119,9 +119,9 @@ impl ConsolePage {
         status_button.set_halign(gtk::Align::Center);
         status.append(&status_button);
 
-        let auth = adw::StatusPage::new();
-        icon_when_mapped(&auth, "dialog-password-symbolic");
-        auth.set_title(&gettext("Password Required"));
+        let auth = BusyStatus::new();
+        auth.set_icon(Some("dialog-password-symbolic"));
+        auth.page.set_title(&gettext("Password Required"));
         let password = gtk::PasswordEntry::new();
         password.set_show_peek_icon(true);
         password.set_placeholder_text(Some(&gettext("Password")));
@@ -137,13 +137,13 @@ impl ConsolePage {
         password.set_width_request(260);
         abox.append(&password);
         abox.append(&connect);
-        auth.set_child(Some(&abox));
+        auth.append(&abox);
 
         let stack = gtk::Stack::new();
         stack.set_transition_type(gtk::StackTransitionType::Crossfade);
         stack.add_named(&scroller, Some("display"));
         stack.add_named(&status.page, Some("status"));
-        stack.add_named(&auth, Some("auth"));
+        stack.add_named(&auth.page, Some("auth"));
         stack.set_vexpand(true);
 
         let toolbar::Toolbar {
@@ -458,7 +458,7 @@ impl ConsolePage {
                 self.display.grab_focus();
             }
             SessionState::AuthNeeded { refused, message } => {
-                self.auth.set_description(Some(&if *refused {
+                self.auth.page.set_description(Some(&if *refused {
                     gettext("The password was refused. Try again.")
                 } else {
                     gettext("The console of this virtual machine is protected by a password.")
