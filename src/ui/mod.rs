@@ -134,6 +134,9 @@ pub fn run(options: Options) -> glib::ExitCode {
                     for uri in o.connect {
                         app.activate_action("connect", Some(&uri.to_variant()));
                     }
+                    // The list comes up, also when this instance started with only a
+                    // guest's console showing.
+                    app.activate_action("activate", None);
                 }
                 // The remote process already refused bad options in its own main().
                 Err(e) => {
@@ -161,7 +164,11 @@ pub fn run(options: Options) -> glib::ExitCode {
         backend.preopen(uri);
     }
     app::EARLY.with(|e| e.replace(Some((backend, late))));
-    let relm = relm4::RelmApp::from_app(app).with_args(args);
+    // `--show-domain-console`: only the guest's window shows, and the list is never drawn.
+    let list_visible = options.show_console.is_none();
+    let relm = relm4::RelmApp::from_app(app)
+        .visible_on_activate(list_visible)
+        .with_args(args);
     relm.run::<app::App>(options);
     glib::ExitCode::SUCCESS
 }

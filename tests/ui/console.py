@@ -253,6 +253,18 @@ def light_start_check(opts, name, art):
         app.quit()
 
 
+def list_windows():
+    """X windows, mapped or not, titled as the list window (wider than GDK's 1×1 leader)."""
+    out = subprocess.run(["xdotool", "search", "--name", "^Vireo$"], capture_output=True, text=True).stdout
+    found = []
+    for wid in out.split():
+        geo = subprocess.run(["xdotool", "getwindowgeometry", wid], capture_output=True, text=True).stdout
+        size = re.search(r"Geometry: (\d+)x(\d+)", geo)
+        if size and (int(size.group(1)), int(size.group(2))) != (1, 1):
+            found.append(wid)
+    return found
+
+
 def showing(node):
     return node is not None and node.getState().contains(pyatspi.STATE_SHOWING)
 
@@ -353,6 +365,9 @@ def console_scenario(opts, protocol):
         main = find("frame", "Vireo")
         check(main is None or not main.getState().contains(pyatspi.STATE_SHOWING),
               f"{protocol}: --show-domain-console shows the console's window, not the list")
+        # Nor did the list flash up before the console: it never had an X window (GDK's
+        # 1×1 client-leader window carries the app's name too; it is left out).
+        check(not list_windows(), f"{protocol}: the list window is never drawn under --show-domain-console")
         widget = wait(lambda: find("image", f"Console of {name}"), 60, "console widget")
         if not check(widget is not None, f"{protocol}: the console widget is exposed as 'Console of {name}'"):
             screenshot(art("missing.png"))

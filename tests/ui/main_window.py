@@ -98,6 +98,13 @@ def bad_input(opts):
     screenshot(os.path.join(opts.artifacts, "bad-input.png"))
     check(app.alive(), "app still running")
     app.quit()
+    # --show-domain-console keeps the list hidden; a guest no connection has brings the
+    # list up to say so (not a silent process with no window).
+    app = App(opts.app, ["--connect", good, "--show-domain-console", "no-such-guest"])
+    check(wait(lambda: has_label("No virtual machine is called “no-such-guest”"), 20, "unknown guest toast")
+          is not None, "--show-domain-console with an unknown guest shows the list saying so")
+    screenshot(os.path.join(opts.artifacts, "unknown-console-guest.png"))
+    app.quit()
 
 
 def fallback(opts):

@@ -37,6 +37,8 @@ impl App {
         });
         if all_answered {
             self.show = None;
+            // Under `--show-domain-console` the list was never shown: show it to say why.
+            gtk::prelude::GtkWindowExt::present(&widgets.window);
             let heading = gettext("No virtual machine is called “%s”").replace("%s", &name);
             self.toast_error(
                 widgets,
