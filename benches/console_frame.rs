@@ -76,7 +76,8 @@ fn bench(c: &mut Criterion) {
         });
     }
     if display {
-        // Scaled to 1.25 (fit to a larger window): the cairo tiles are scaled once per change.
+        // Scaled to 1.25 (fit to a larger window): the copy is the same, the scaling happens
+        // as GTK draws (below, at 1:1, the draw is a copy).
         let mut tiles = Tiles::default();
         g.bench_function("1080p_one_text_line_tiles_cairo_scaled_1.25", |b| {
             b.iter(|| {

@@ -2,12 +2,12 @@
 //! The console display: a widget that paints a session's framebuffer and sends it keyboard
 //! and pointer input.
 //!
-//! Painting: the frame (B, G, R, X bytes) becomes `GdkMemoryTexture`s, rebuilt in
-//! `snapshot()` from the damage gathered since the last paint, so a burst of damage costs
-//! one copy of each touched tile per painted frame. The X
-//! byte is undefined (gvnc leaves garbage, SPICE zero): for the GL renderer the texture is
-//! `B8g8r8a8Premultiplied` drawn over opaque black (whatever the alpha, the result is the
-//! colour; CONSOLE-NOTES.md), for the cairo renderer the copy forces the byte opaque (see
+//! Painting: the frame (B, G, R, X bytes) becomes render nodes, rebuilt in `snapshot()`
+//! from the damage gathered since the last paint, so a burst of damage costs one copy of
+//! each touched tile per painted frame. The X byte is undefined (gvnc leaves garbage, SPICE
+//! zero): for the GL renderer each tile is a `B8g8r8a8Premultiplied` texture drawn over
+//! opaque black (whatever the alpha, the result is the colour; CONSOLE-NOTES.md), for the
+//! cairo renderer a cairo node drawing from a copy of the frame read as RGB24 (see
 //! [`Upload`]). GTK 4.8 cannot update part of a texture (that came in 4.16), so the frame
 //! is cut into [`TILE`]-sized textures and damage rebuilds only the tiles it touches;
 //! `benches/console_frame.rs` measures it.

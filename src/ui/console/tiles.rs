@@ -17,10 +17,10 @@ pub enum Upload {
     /// A texture per tile with the fourth byte forced opaque, read as straight BGRA. Kept for
     /// the frame bench: GTK 4.8's cairo renderer converts a texture again at every draw.
     Opaque,
-    /// For GTK's cairo renderer: a cairo node per tile whose surface already holds the tile
-    /// converted (the frame read as cairo's RGB24, which ignores the fourth byte) and scaled
-    /// to device pixels, once per change. Drawing it is a plain copy of what is on screen;
-    /// a texture node would be converted (and scaled) again at every draw.
+    /// For GTK's cairo renderer: damage copies the touched tiles into one image of the frame
+    /// that Vireo keeps as cairo's RGB24 (which ignores the fourth byte), and a cairo node
+    /// per tile draws straight from it (see `Shadow`). At 1:1 drawing it is a plain copy;
+    /// a texture node would be converted again at every draw.
     Cairo,
 }
 
@@ -64,6 +64,8 @@ pub struct Tiles {
     /// What the widget appends, in device pixels.
     pub nodes: Vec<Option<gsk::RenderNode>>,
     pub dirty: Vec<bool>,
+    /// Cairo uploads only: the copy of the frame the tiles draw from.
+    shadow: Option<Shadow>,
 }
 
 impl Tiles {
@@ -180,14 +182,19 @@ impl Tiles {
                 if moved {
                     self.mark_all();
                 }
-                if let Some(src) = FrameSurface::new(f) {
-                    for i in 0..self.nodes.len() {
-                        if self.dirty[i] {
-                            self.nodes[i] = src.tile_node(self.device_rect(i), placement);
-                        }
+                if self.shadow.as_ref().map(|s| s.size) != Some((f.width, f.height)) {
+                    self.shadow = Shadow::new(f.width, f.height);
+                    self.mark_all();
+                }
+                for i in 0..self.nodes.len() {
+                    if self.dirty[i] {
+                        let bounds = self.bounds(i);
+                        let rect = self.device_rect(i);
+                        self.nodes[i] = self
+                            .shadow
+                            .as_ref()
+                            .and_then(|s| s.copy_from(f, bounds)?.tile_node(rect, placement));
                     }
-                } else {
-                    self.nodes.iter_mut().for_each(|n| *n = None);
                 }
                 self.dirty.iter_mut().for_each(|d| *d = false);
                 n = content;
@@ -201,148 +208,102 @@ impl Tiles {
     }
 }
 
-/// A frame seen by cairo as an RGB24 image (B, G, R, ignored byte), without a copy. It
-/// borrows the frame's memory: it lives only while the frame is lent, and is finished when
-/// dropped so no cairo object keeps the pointer.
-struct FrameSurface<'a> {
+/// Vireo's own copy of the frame for the cairo tiles, as cairo's RGB24 (B, G, R, ignored
+/// byte: the frame's own layout, so a copy is a plain copy of rows). The tiles' nodes draw
+/// straight from it: cairo's recording of a paint keeps a copy-on-write snapshot of its
+/// source, taken only when the source is modified *through cairo* (or flushed, or
+/// finished), which this one never is. Damage copies the frame's changed tiles into it
+/// once and gives those tiles new nodes (so GTK redraws them); no per-tile image is made,
+/// cleared and copied again as the nodes are recorded. A node that outlives the copy (in
+/// GTK's last drawn tree) shows the latest pixels of its tile, which is also what its
+/// replacement shows.
+struct Shadow {
     surface: gtk::cairo::ImageSurface,
-    frame: crate::console::session::FrameView<'a>,
+    /// The surface's pixels: `stride` × height bytes, valid while `surface` is held.
+    data: *mut u8,
+    stride: usize,
+    size: (u32, u32),
 }
 
-impl<'a> FrameSurface<'a> {
-    fn new(f: crate::console::session::FrameView<'a>) -> Option<Self> {
-        let (w, h) = (i32::try_from(f.width).ok()?, i32::try_from(f.height).ok()?);
-        let stride = i32::try_from(f.stride).ok()?;
-        let need = f.stride.checked_mul(f.height as usize - 1)? + f.width as usize * 4;
-        if w == 0
-            || h == 0
-            || stride % 4 != 0
-            || f.stride < f.width as usize * 4
-            || f.data.len() < need
+impl Shadow {
+    fn new(width: u32, height: u32) -> Option<Self> {
+        use gtk::cairo;
+        let (w, h) = (i32::try_from(width).ok()?, i32::try_from(height).ok()?);
+        if w == 0 || h == 0 {
+            return None;
+        }
+        let surface = cairo::ImageSurface::create(cairo::Format::Rgb24, w, h).ok()?;
+        let stride = usize::try_from(surface.stride()).ok()?;
+        // SAFETY: `surface` is a live image surface; its pixel memory stays where it is
+        // while we hold it. (cairo-rs's `data()` refuses a surface others reference, and
+        // the tiles' snapshots do.)
+        let data = unsafe { cairo::ffi::cairo_image_surface_get_data(surface.to_raw_none()) };
+        if data.is_null() || stride < width as usize * 4 {
+            return None;
+        }
+        Some(Self {
+            surface,
+            data,
+            stride,
+            size: (width, height),
+        })
+    }
+
+    /// Copies the rectangle `(x0, y0, x1, y1)` (exclusive ends) of the frame in. None
+    /// when the frame is not this shadow's size or is shorter than its size says.
+    fn copy_from(
+        &self,
+        f: crate::console::session::FrameView<'_>,
+        (x0, y0, x1, y1): (u32, u32, u32, u32),
+    ) -> Option<&Self> {
+        if (f.width, f.height) != self.size || x0 >= x1 || y0 >= y1 || x1 > f.width || y1 > f.height
         {
             return None;
         }
-        // SAFETY: the memory covers `height` rows of `stride` bytes (checked above) and
-        // outlives the surface (the lifetime ties it to the frame, and `Drop` finishes the
-        // surface, which makes cairo let go of the pointer). Cairo only reads a source
-        // surface; nothing draws into this one.
-        let surface = unsafe {
-            gtk::cairo::ImageSurface::create_for_data_unsafe(
-                f.data.as_ptr() as *mut u8,
-                gtk::cairo::Format::Rgb24,
-                w,
-                h,
-                stride,
-            )
+        let row = (x1 - x0) as usize * 4;
+        for r in y0 as usize..y1 as usize {
+            let start = r.checked_mul(f.stride)?.checked_add(x0 as usize * 4)?;
+            let src = f.data.get(start..start.checked_add(row)?)?;
+            // SAFETY: r < height and x1 <= width, so the `row` bytes at (x0, r) lie inside
+            // the surface's `stride` × height bytes (stride ≥ width × 4, checked in `new`).
+            // Only this copy writes them; cairo reads them only while GTK draws, on this
+            // same thread, never during it. `src` is the frame's memory, not the surface's.
+            unsafe {
+                std::ptr::copy_nonoverlapping(
+                    src.as_ptr(),
+                    self.data.add(r * self.stride + x0 as usize * 4),
+                    row,
+                );
+            }
         }
-        .ok()?;
-        Some(Self { surface, frame: f })
+        Some(self)
     }
 
-    /// A cairo node covering `rect` (device pixels) with the part of the frame, placed at
-    /// `placement`, that falls there, converted and scaled once into the tile's own image.
-    /// (GTK's cairo node records its drawing and replays it at every draw: it must record
-    /// a finished image, not the conversion and scaling, nor the frame itself, which would
-    /// be copied whole when it is let go.) Sampling reads the whole frame, so scaled tiles
-    /// blend with their neighbours' pixels and meet without a seam.
+    /// A cairo node covering `rect` (device pixels) with what of the frame, placed at
+    /// `placement`, falls there. Scaled frames are sampled across the whole image, so
+    /// neighbouring tiles blend into each other without a seam.
     fn tile_node(&self, rect: graphene::Rect, placement: Placement) -> Option<gsk::RenderNode> {
         use gtk::cairo;
-        let (w, h) = (rect.width() as i32, rect.height() as i32);
-        if w <= 0 || h <= 0 {
+        if rect.width() <= 0.0 || rect.height() <= 0.0 {
             return None;
         }
-        if let Some(node) = self.unscaled_tile_node(rect, placement) {
-            return Some(node);
-        }
-        let tile = cairo::ImageSurface::create(cairo::Format::Rgb24, w, h).ok()?;
-        {
-            let cr = cairo::Context::new(&tile).ok()?;
-            let (fw, fh) = (self.surface.width() as f64, self.surface.height() as f64);
-            let (sx, sy) = (placement.width as f64 / fw, placement.height as f64 / fh);
-            cr.translate(
-                placement.x as f64 - rect.x() as f64,
-                placement.y as f64 - rect.y() as f64,
-            );
-            cr.scale(sx, sy);
-            cr.set_source_surface(&self.surface, 0.0, 0.0).ok()?;
-            let pattern = cr.source();
-            let one_to_one = (sx - 1.0).abs() < 1e-6 && (sy - 1.0).abs() < 1e-6;
-            pattern.set_filter(if one_to_one {
-                cairo::Filter::Nearest
-            } else {
-                cairo::Filter::Good
-            });
-            pattern.set_extend(cairo::Extend::Pad);
-            cr.set_operator(cairo::Operator::Source);
-            cr.paint().ok()?;
-        }
-        recorded(&tile, rect)
-    }
-}
-
-impl FrameSurface<'_> {
-    /// At 1:1 the tile is the frame's rows as they are (cairo's RGB24 ignores the fourth
-    /// byte), copied once into the tile's node, without clearing or compositing. None when
-    /// the tile is not at whole guest pixels of an unscaled frame.
-    fn unscaled_tile_node(
-        &self,
-        rect: graphene::Rect,
-        placement: Placement,
-    ) -> Option<gsk::RenderNode> {
-        use gtk::cairo;
-        let f = self.frame;
-        if placement.width != f.width as f32 || placement.height != f.height as f32 {
-            return None;
-        }
-        let (gx, gy) = (rect.x() - placement.x, rect.y() - placement.y);
-        if gx.fract() != 0.0 || gy.fract() != 0.0 || gx < 0.0 || gy < 0.0 {
-            return None;
-        }
-        let (gx, gy) = (gx as usize, gy as usize);
-        let (w, h) = (rect.width() as usize, rect.height() as usize);
-        if gx + w > f.width as usize || gy + h > f.height as usize {
-            return None;
-        }
-        // The tile's rectangle of the frame, seen in place as an image of its own. Cairo
-        // keeps a snapshot of what a cairo node records; letting the tile go copies it, once,
-        // into cairo's memory. No other copy is made.
-        let start = gy * f.stride + gx * 4;
-        let need = f.stride.checked_mul(h.checked_sub(1)?)? + w * 4;
-        let bytes = f.data.get(start..start.checked_add(need)?)?;
-        // SAFETY: `bytes` covers `h` rows of `stride` bytes with `w` pixels each (checked
-        // above) and outlives the tile, which is finished below before this function
-        // returns; cairo only reads it (it is a paint's source, never drawn into).
-        let tile = unsafe {
-            cairo::ImageSurface::create_for_data_unsafe(
-                bytes.as_ptr() as *mut u8,
-                cairo::Format::Rgb24,
-                w as i32,
-                h as i32,
-                i32::try_from(f.stride).ok()?,
-            )
-        }
-        .ok()?;
-        let node = recorded(&tile, rect);
-        // The recording's snapshot takes its copy now; the tile lets go of the frame.
-        tile.finish();
-        node
-    }
-}
-
-/// A cairo node that shows `tile` (finished, never drawn into again) at `rect`: GTK's
-/// cairo node records the paint and replays it at each draw.
-fn recorded(tile: &gtk::cairo::ImageSurface, rect: graphene::Rect) -> Option<gsk::RenderNode> {
-    let node = gsk::CairoNode::new(&rect);
-    let cr = node.draw_context();
-    cr.set_source_surface(tile, rect.x() as f64, rect.y() as f64)
-        .ok()?;
-    cr.paint().ok()?;
-    Some(node.upcast())
-}
-
-impl Drop for FrameSurface<'_> {
-    fn drop(&mut self) {
-        self.surface.finish();
+        let node = gsk::CairoNode::new(&rect);
+        let cr = node.draw_context();
+        let (fw, fh) = (self.size.0 as f64, self.size.1 as f64);
+        let (sx, sy) = (placement.width as f64 / fw, placement.height as f64 / fh);
+        cr.translate(placement.x as f64, placement.y as f64);
+        cr.scale(sx, sy);
+        cr.set_source_surface(&self.surface, 0.0, 0.0).ok()?;
+        let pattern = cr.source();
+        let one_to_one = (sx - 1.0).abs() < 1e-6 && (sy - 1.0).abs() < 1e-6;
+        pattern.set_filter(if one_to_one {
+            cairo::Filter::Nearest
+        } else {
+            cairo::Filter::Good
+        });
+        pattern.set_extend(cairo::Extend::Pad);
+        cr.paint().ok()?;
+        Some(node.upcast())
     }
 }
 
