@@ -480,6 +480,11 @@ def console_scenario(opts, protocol):
             check(wait(lambda: app.p.poll() is not None, 15, "app exit") is not None,
                   f"{protocol}: closing the console window opened by --show-domain-console ends the app")
         app.quit()
+        # GTK's criticals are bugs in how widgets are used (the last one: focusing the
+        # serial terminal before it was realized); this scenario goes through all of it.
+        with open(app.errlog) as err:
+            criticals = [l.strip() for l in err if "-CRITICAL" in l]
+        check(not criticals, f"{protocol}: no GTK/GLib criticals in the app's log {criticals[:3]}")
         if protocol == "vnc":
             hidpi_check(opts, name, art, passwd)
         else:

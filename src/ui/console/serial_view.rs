@@ -89,6 +89,8 @@ struct Inner {
     on_reconnect: RefCell<Option<ReconnectFn>>,
     /// Our handler on the application-wide style manager, removed with the view.
     style_handler: RefCell<Option<glib::SignalHandlerId>>,
+    /// A focus request waiting for the terminal to be shown (see [`SerialView::focus`]).
+    focus_on_map: RefCell<Option<glib::SignalHandlerId>>,
 }
 
 impl SerialView {
@@ -154,6 +156,7 @@ impl SerialView {
             next_mode: Cell::new(OpenMode::IfFree),
             on_reconnect: RefCell::default(),
             style_handler: RefCell::new(Some(style_handler)),
+            focus_on_map: RefCell::default(),
         });
         inner.wire();
         let view = SerialView { inner };
@@ -174,6 +177,30 @@ impl SerialView {
     /// The terminal itself (focus it, or read its text in tests).
     pub fn terminal(&self) -> &vte4::Terminal {
         &self.inner.terminal
+    }
+
+    /// Puts the keyboard focus in the terminal: now if it is shown, else once it is. (VTE
+    /// takes focus only once realized: focused before, it logs a GTK critical about its
+    /// input method, as it did when the Serial view was first opened while connecting.)
+    pub fn focus(&self) {
+        let t = &self.inner.terminal;
+        if let Some(id) = self.inner.focus_on_map.take() {
+            t.disconnect(id);
+        }
+        if t.is_mapped() {
+            t.grab_focus();
+            return;
+        }
+        let weak = Rc::downgrade(&self.inner);
+        let id = t.connect_map(move |t| {
+            if let Some(inner) = weak.upgrade() {
+                if let Some(id) = inner.focus_on_map.take() {
+                    t.disconnect(id);
+                }
+            }
+            t.grab_focus();
+        });
+        self.inner.focus_on_map.replace(Some(id));
     }
 
     /// Names the guest, for screen readers ("Serial console of NAME"); call on rename.

@@ -523,7 +523,7 @@ impl ConsolePage {
             if !self.serial_wanted.replace(true) {
                 self.open_serial(crate::console::serial::OpenMode::IfFree);
             }
-            self.serial_view().terminal().grab_focus();
+            self.serial_view().focus();
         } else {
             self.display.grab_focus();
         }
