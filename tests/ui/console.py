@@ -343,6 +343,12 @@ def console_scenario(opts, protocol):
         check(wait(lambda: find("label", "Not Running"), 20, "not running") is not None,
               f"{protocol}: a shut-off guest's console says it is not running")
         frame = find("frame", name)
+        # Nothing to send keys to or photograph yet: those tools are greyed out.
+        tools = [find(r, n, frame) for r, n in (("push button", "Take Screenshot"), ("toggle button", "Send Key"),
+                                               ("push button", "Send Key"))] if frame else []
+        tools = [t for t in tools if t is not None]
+        check(len(tools) == 2 and not any(t.getState().contains(pyatspi.STATE_SENSITIVE) for t in tools),
+              f"{protocol}: Take Screenshot and Send Key are greyed out while the guest is not running")
         start = find("push button", "Start*", frame) if frame else None
         if check(start is not None, f"{protocol}: the console offers Start"):
             click(start)
@@ -373,6 +379,8 @@ def console_scenario(opts, protocol):
             screenshot(art("missing.png"))
             app.quit()
             return
+        check(all(t.getState().contains(pyatspi.STATE_SENSITIVE) for t in tools),
+              f"{protocol}: and usable once the guest's screen shows")
         # Pixels: lit, and changing as the guest prints a line every second.
         first = wait(lambda: (p := shot(app, name, art("frame1.png"))) and mean_brightness(p) > 0.02 and p,
                      60, "lit frame")

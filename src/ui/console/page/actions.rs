@@ -94,5 +94,24 @@ impl ConsolePage {
         });
         group.add_action(&a);
         self.widget.insert_action_group("console", Some(&group));
+        self.actions.replace(Some(group));
+    }
+
+    /// Enables what needs the guest's screen: Send Key, Take Screenshot, Record.
+    pub(super) fn set_screen_tools(&self, live: bool) {
+        if let Some(group) = self.actions.borrow().as_ref() {
+            for name in ["send-key", "screenshot"] {
+                if let Some(a) = group
+                    .lookup_action(name)
+                    .and_downcast::<gio::SimpleAction>()
+                {
+                    a.set_enabled(live);
+                }
+            }
+        }
+        self.send_key.set_sensitive(live);
+        // A recording under way can always be stopped.
+        self.record_button
+            .set_sensitive(live || self.record_button.is_active());
     }
 }

@@ -72,6 +72,7 @@ pub struct ConsolePage {
     retries: Cell<u32>,
     recorder: RefCell<Option<crate::console::recorder::Recorder>>,
     record_button: gtk::ToggleButton,
+    send_key: gtk::MenuButton,
     toasts: adw::ToastOverlay,
     /// Graphical display or serial console.
     views: gtk::Stack,
@@ -102,6 +103,8 @@ pub struct ConsolePage {
     fs_seen: Cell<bool>,
     fs_handler: RefCell<Option<(gtk::Window, glib::SignalHandlerId)>>,
     toolbar_timer: RefCell<Option<glib::SourceId>>,
+    /// The `console.*` actions, once installed.
+    actions: RefCell<Option<gtk::gio::SimpleActionGroup>>,
 }
 
 impl ConsolePage {
@@ -149,6 +152,7 @@ impl ConsolePage {
         let toolbar::Toolbar {
             bar,
             record_button,
+            send_key,
             grab_hint,
             graphical_only,
             usb_button,
@@ -188,6 +192,7 @@ impl ConsolePage {
             retries: Cell::new(0),
             recorder: RefCell::new(None),
             record_button,
+            send_key,
             toasts,
             views,
             serial: Default::default(),
@@ -207,6 +212,7 @@ impl ConsolePage {
             fs_seen: Cell::new(false),
             fs_handler: RefCell::new(None),
             toolbar_timer: RefCell::new(None),
+            actions: RefCell::new(None),
         });
         page.wire(&connect);
         PAGES.with(|p| p.borrow_mut().push((domain.name(), Rc::downgrade(&page))));
@@ -216,6 +222,15 @@ impl ConsolePage {
 
     fn wire(self: &Rc<Self>, connect: &gtk::Button) {
         self.install_actions();
+        // The tools that act on the guest's screen work only while it shows (as in
+        // virt-manager, they are greyed out on the status and password pages).
+        let weak = Rc::downgrade(self);
+        self.stack.connect_visible_child_name_notify(move |stack| {
+            if let Some(me) = weak.upgrade() {
+                me.set_screen_tools(stack.visible_child_name().as_deref() == Some("display"));
+            }
+        });
+        self.set_screen_tools(self.stack.visible_child_name().as_deref() == Some("display"));
         self.wire_clipboard();
         self.follow_release_keys();
         self.wire_fullscreen();

@@ -13,6 +13,7 @@ use crate::console::keymap::Combo;
 pub(super) struct Toolbar {
     pub bar: gtk::Box,
     pub record_button: gtk::ToggleButton,
+    pub send_key: gtk::MenuButton,
     pub grab_hint: gtk::Label,
     /// What only the graphical display uses (hidden while the serial console shows).
     pub graphical_only: Vec<gtk::Widget>,
@@ -119,7 +120,7 @@ pub(super) fn toolbar() -> Toolbar {
     switch.append(&serial_b);
     bar.prepend(&switch);
     let graphical_only = vec![
-        send_key.upcast(),
+        send_key.clone().upcast(),
         shot.upcast(),
         record_button.clone().upcast(),
         scaling.upcast(),
@@ -128,6 +129,7 @@ pub(super) fn toolbar() -> Toolbar {
     Toolbar {
         bar,
         record_button,
+        send_key,
         grab_hint,
         graphical_only,
         usb_button,
