@@ -206,15 +206,15 @@ def hidpi_check(opts, name, art, passwd):
             # The frame is centred in the widget (frame_rect), one guest pixel per device pixel.
             x = 2 * (e.x + BORDER) + 2 * ((e.width - fw // 2) // 2)
             y = 2 * (e.y + BORDER) + 2 * ((e.height - fh // 2) // 2)
-            # A few pixels around where it should be: the exact place is searched for, and the
-            # frame's 4-pixel edge is left out (the focus line is drawn over it).
+            # A few pixels around where it should be: the exact place is searched for. The
+            # whole frame, edges included: no focus ring covers them after a click (GTK
+            # shows Adwaita's ring for keyboard focus only).
             m = 6
             grab, inner = art("hidpi-screen.png"), art("hidpi-inner.png")
             subprocess.run(["import", "-window", "root", "-crop", f"{fw + 2 * m}x{fh + 2 * m}+{x - m}+{y - m}",
                             "+repage", grab], capture_output=True)
             subprocess.run(["virsh", "-c", "qemu:///system", "screenshot", name, after], capture_output=True)
-            subprocess.run(["convert", before, "-crop", f"{fw - 8}x{fh - 8}+4+4", "+repage", inner],
-                           capture_output=True)
+            subprocess.run(["convert", before, "+repage", inner], capture_output=True)
             detail = f"widget {e.width}x{e.height} logical, guest {fw}x{fh}"
             if fw and rmse(before, after) < 0.001:
                 r = subprocess.run(["compare", "-metric", "RMSE", "-subimage-search", grab, inner, "null:"],
@@ -222,7 +222,7 @@ def hidpi_check(opts, name, art, passwd):
                 found = re.search(r"\(([0-9.e-]+)\) @ (\d+),(\d+)", r.stderr)
                 if found:
                     best = min(best, float(found.group(1)))
-                    detail += f", found {int(found.group(2)) - m - 4:+d},{int(found.group(3)) - m - 4:+d} px off"
+                    detail += f", found {int(found.group(2)) - m:+d},{int(found.group(3)) - m:+d} px off"
             if best < 0.005:
                 break
             time.sleep(0.3)

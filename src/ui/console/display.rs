@@ -185,12 +185,6 @@ mod imp {
                 snapshot.append_node(node);
             }
             snapshot.restore();
-            if obj.has_focus() && !self.grabbed.get() {
-                // A thin focus line, so keyboard users see where keys go.
-                let c = gdk::RGBA::new(0.21, 0.52, 0.89, 0.8);
-                let b = gtk::gsk::RoundedRect::from_rect(graphene::Rect::new(0.0, 0.0, w, h), 0.0);
-                snapshot.append_border(&b, &[2.0; 4], &[c, c, c, c]);
-            }
         }
     }
 

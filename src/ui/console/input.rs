@@ -31,6 +31,11 @@ impl ConsoleDisplay {
             }
         }
         self.hold_app_shortcuts(grab);
+        if grab {
+            self.add_css_class("grabbed");
+        } else {
+            self.remove_css_class("grabbed");
+        }
         let relative = self.session().is_some_and(|s| !s.is_absolute());
         self.set_cursor_from_name(if grab && relative { Some("none") } else { None });
         imp.last_pos.set(None);
@@ -170,13 +175,6 @@ impl ConsoleDisplay {
         focus.connect_leave(move |_| {
             if let Some(me) = me.upgrade() {
                 me.set_grab(false);
-                me.queue_draw();
-            }
-        });
-        let me = self.downgrade();
-        focus.connect_enter(move |_| {
-            if let Some(me) = me.upgrade() {
-                me.queue_draw();
             }
         });
         self.add_controller(focus);
