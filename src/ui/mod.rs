@@ -164,8 +164,11 @@ pub fn run(options: Options) -> glib::ExitCode {
         backend.preopen(uri);
     }
     app::EARLY.with(|e| e.replace(Some((backend, late))));
-    // `--show-domain-console`: only the guest's window shows, and the list is never drawn.
-    let list_visible = options.show_console.is_none();
+    // `--show-domain-console` (and no other page asked for, which would win): only the
+    // guest's window shows, and the list is not drawn unless something goes wrong.
+    let list_visible = options.show_console.is_none()
+        || options.show_performance.is_some()
+        || options.show_editor.is_some();
     let relm = relm4::RelmApp::from_app(app)
         .visible_on_activate(list_visible)
         .with_args(args);

@@ -379,8 +379,8 @@ def console_scenario(opts, protocol):
             screenshot(art("missing.png"))
             app.quit()
             return
-        check(all(t.getState().contains(pyatspi.STATE_SENSITIVE) for t in tools),
-              f"{protocol}: and usable once the guest's screen shows")
+        check(wait(lambda: all(t.getState().contains(pyatspi.STATE_SENSITIVE) for t in tools), 20, "tools usable")
+              is not None, f"{protocol}: and usable once the guest's screen shows")
         # Pixels: lit, and changing as the guest prints a line every second.
         first = wait(lambda: (p := shot(app, name, art("frame1.png"))) and mean_brightness(p) > 0.02 and p,
                      60, "lit frame")

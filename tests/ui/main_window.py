@@ -105,6 +105,11 @@ def bad_input(opts):
           is not None, "--show-domain-console with an unknown guest shows the list saying so")
     screenshot(os.path.join(opts.artifacts, "unknown-console-guest.png"))
     app.quit()
+    # Nor when the only connection fails: the list comes up with the reason.
+    app = App(opts.app, ["--connect", "qemu+tcp://127.0.0.1:1/system", "--show-domain-console", "no-such-guest"])
+    check(wait(lambda: any("Connection refused" in t for t in labels()), 20, "refused, shown") is not None,
+          "--show-domain-console on a connection that fails shows the list with the reason")
+    app.quit()
 
 
 def fallback(opts):

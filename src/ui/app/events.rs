@@ -51,6 +51,7 @@ impl App {
                 if let Some(c) = self.conns.get_mut(&conn) {
                     c.state = state;
                 }
+                self.give_up_requested(widgets);
             }
             BackendEvent::Domains { conn, domains } => {
                 if self.bench && !self.painted_once {

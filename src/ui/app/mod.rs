@@ -169,6 +169,15 @@ impl App {
         toast.set_action_target_value(Some(&((self.errors.len() - 1) as u32).to_variant()));
         toast.set_timeout(8);
         widgets.toasts.add_toast(toast);
+        // The list is hidden under `--show-domain-console`: if no other window shows, it
+        // comes up to show the error (never an app running with no window).
+        let shown = relm4::main_application()
+            .windows()
+            .iter()
+            .any(|w| w.is_visible());
+        if !shown {
+            widgets.window.present();
+        }
     }
 
     fn render(&mut self, widgets: &AppWidgets) {

@@ -32,13 +32,21 @@ impl App {
             }
             return;
         }
+        self.give_up_requested(widgets);
+    }
+
+    /// Says that no connection has the guest the command line asked to show, once every
+    /// connection has listed its guests or failed (so, under `--show-domain-console`, the
+    /// list comes up to say so instead of the app running with no window).
+    pub(super) fn give_up_requested(&mut self, widgets: &AppWidgets) {
+        let Some((name, _)) = self.show.clone() else {
+            return;
+        };
         let all_answered = self.conns.values().all(|c| {
             c.listed || !matches!(c.state, ConnState::Connecting | ConnState::Connected { .. })
         });
         if all_answered {
             self.show = None;
-            // Under `--show-domain-console` the list was never shown: show it to say why.
-            gtk::prelude::GtkWindowExt::present(&widgets.window);
             let heading = gettext("No virtual machine is called “%s”").replace("%s", &name);
             self.toast_error(
                 widgets,

@@ -239,6 +239,8 @@ impl ConsolePage {
         self.record_button.connect_toggled(move |b| {
             if let Some(me) = weak.upgrade() {
                 me.toggle_recording(b.is_active());
+                // A recording stopped without the screen showing cannot start again.
+                me.set_screen_tools(me.stack.visible_child_name().as_deref() == Some("display"));
             }
         });
 
