@@ -216,7 +216,8 @@ impl Tiles {
 /// once and gives those tiles new nodes (so GTK redraws them); no per-tile image is made,
 /// cleared and copied again as the nodes are recorded. A node that outlives the copy (in
 /// GTK's last drawn tree) shows the latest pixels of its tile, which is also what its
-/// replacement shows.
+/// replacement shows. (Calling `flush`, `mark_dirty` or cairo-rs's `data()` on this surface
+/// would make cairo copy the whole frame for the snapshot at every change: don't.)
 struct Shadow {
     surface: gtk::cairo::ImageSurface,
     /// The surface's pixels: `stride` × height bytes, valid while `surface` is held.
