@@ -117,12 +117,18 @@ impl Tiles {
     }
 
     /// Marks the tiles a damaged rectangle touches; everything when the grid is unknown.
+    /// When the frame is drawn scaled, a tile's pixels also sample its neighbours' edges, so
+    /// the rectangle is widened by that reach (else a changed edge would leave a stale seam
+    /// on the unchanged tile beside it).
     pub fn damage(&mut self, x: u32, y: u32, w: u32, h: u32) {
         let cols = self.columns();
         if cols == 0 || w == 0 || h == 0 {
             self.mark_all();
             return;
         }
+        let reach = self.filter_reach();
+        let (x, y) = (x.saturating_sub(reach), y.saturating_sub(reach));
+        let (w, h) = (w.saturating_add(2 * reach), h.saturating_add(2 * reach));
         let rows = self.size.1.div_ceil(TILE);
         let (x1, y1) = ((x + w - 1) / TILE, (y + h - 1) / TILE);
         for ty in (y / TILE)..=y1.min(rows.saturating_sub(1)) {
@@ -132,6 +138,19 @@ impl Tiles {
                 }
             }
         }
+    }
+
+    /// How many guest pixels beyond its own a tile's drawing reads: none at 1:1 (nearest
+    /// pixel); when scaled, the filter's footprint, about one destination pixel's worth of
+    /// guest pixels, plus one.
+    fn filter_reach(&self) -> u32 {
+        let p = self.placement;
+        let (fw, fh) = (self.size.0.max(1) as f32, self.size.1.max(1) as f32);
+        let (sx, sy) = (p.width / fw, p.height / fh);
+        if (sx - 1.0).abs() < 1e-6 && (sy - 1.0).abs() < 1e-6 || sx <= 0.0 || sy <= 0.0 {
+            return 0;
+        }
+        (1.0 / sx.min(sy)).ceil().min(64.0) as u32 + 1
     }
 
     pub fn mark_all(&mut self) {
@@ -340,6 +359,41 @@ pub fn frame_texture(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scaled_damage_reaches_the_neighbours_the_filter_reads() {
+        let mut t = Tiles::default();
+        t.fit(720, 400, Upload::Cairo);
+        let marked = |t: &Tiles| {
+            (0..t.dirty.len())
+                .filter(|&i| t.dirty[i])
+                .collect::<Vec<_>>()
+        };
+        // 1:1: a change ending one pixel before the first tile's right edge is its own.
+        t.placement = Placement {
+            x: 0.0,
+            y: 0.0,
+            width: 720.0,
+            height: 400.0,
+        };
+        t.dirty.iter_mut().for_each(|d| *d = false);
+        t.damage(100, 10, 27, 10);
+        assert_eq!(marked(&t), vec![0]);
+        // Scaled to 1.25: the tile beside it samples that edge too, so it is redrawn.
+        t.placement = Placement {
+            x: 0.0,
+            y: 0.0,
+            width: 900.0,
+            height: 500.0,
+        };
+        t.dirty.iter_mut().for_each(|d| *d = false);
+        t.damage(100, 10, 27, 10);
+        assert_eq!(marked(&t), vec![0, 1]);
+        // Away from any edge, still only its own tile.
+        t.dirty.iter_mut().for_each(|d| *d = false);
+        t.damage(40, 40, 10, 10);
+        assert_eq!(marked(&t), vec![0]);
+    }
 
     #[test]
     fn damage_marks_only_the_tiles_it_touches() {
