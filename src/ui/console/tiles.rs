@@ -360,39 +360,34 @@ pub fn frame_texture(
 mod tests {
     use super::*;
 
+    /// The tiles a damaged rectangle marks, starting from a clean grid.
+    fn marked_by(t: &mut Tiles, (x, y, w, h): (u32, u32, u32, u32)) -> Vec<usize> {
+        t.dirty.iter_mut().for_each(|d| *d = false);
+        t.damage(x, y, w, h);
+        (0..t.dirty.len()).filter(|&i| t.dirty[i]).collect()
+    }
+
+    fn placed(width: f32, height: f32) -> Placement {
+        Placement {
+            x: 0.0,
+            y: 0.0,
+            width,
+            height,
+        }
+    }
+
     #[test]
     fn scaled_damage_reaches_the_neighbours_the_filter_reads() {
         let mut t = Tiles::default();
         t.fit(720, 400, Upload::Cairo);
-        let marked = |t: &Tiles| {
-            (0..t.dirty.len())
-                .filter(|&i| t.dirty[i])
-                .collect::<Vec<_>>()
-        };
         // 1:1: a change ending one pixel before the first tile's right edge is its own.
-        t.placement = Placement {
-            x: 0.0,
-            y: 0.0,
-            width: 720.0,
-            height: 400.0,
-        };
-        t.dirty.iter_mut().for_each(|d| *d = false);
-        t.damage(100, 10, 27, 10);
-        assert_eq!(marked(&t), vec![0]);
+        t.placement = placed(720.0, 400.0);
+        assert_eq!(marked_by(&mut t, (100, 10, 27, 10)), vec![0]);
         // Scaled to 1.25: the tile beside it samples that edge too, so it is redrawn.
-        t.placement = Placement {
-            x: 0.0,
-            y: 0.0,
-            width: 900.0,
-            height: 500.0,
-        };
-        t.dirty.iter_mut().for_each(|d| *d = false);
-        t.damage(100, 10, 27, 10);
-        assert_eq!(marked(&t), vec![0, 1]);
+        t.placement = placed(900.0, 500.0);
+        assert_eq!(marked_by(&mut t, (100, 10, 27, 10)), vec![0, 1]);
         // Away from any edge, still only its own tile.
-        t.dirty.iter_mut().for_each(|d| *d = false);
-        t.damage(40, 40, 10, 10);
-        assert_eq!(marked(&t), vec![0]);
+        assert_eq!(marked_by(&mut t, (40, 40, 10, 10)), vec![0]);
     }
 
     #[test]
@@ -400,17 +395,15 @@ mod tests {
         let mut t = Tiles::default();
         t.fit(720, 400, Upload::Opaque);
         assert_eq!(t.textures.len(), 6 * 4);
-        t.dirty.iter_mut().for_each(|d| *d = false);
         // One text line at the bottom (row 24 of 25, 16 px): the last tile row only.
-        t.damage(0, 384, 720, 16);
-        let marked: Vec<usize> = (0..t.dirty.len()).filter(|&i| t.dirty[i]).collect();
-        assert_eq!(marked, vec![18, 19, 20, 21, 22, 23]);
+        assert_eq!(
+            marked_by(&mut t, (0, 384, 720, 16)),
+            vec![18, 19, 20, 21, 22, 23]
+        );
         // The last column's and row's tiles end at the frame's edge.
         assert_eq!(t.bounds(23), (640, 384, 720, 400));
         // A rectangle past the edge marks what exists, never panics.
-        t.dirty.iter_mut().for_each(|d| *d = false);
-        t.damage(700, 390, 500, 500);
-        assert_eq!((0..t.dirty.len()).filter(|&i| t.dirty[i]).count(), 1);
+        assert_eq!(marked_by(&mut t, (700, 390, 500, 500)).len(), 1);
         assert!(t.any_dirty());
     }
 }
