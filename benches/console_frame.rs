@@ -5,8 +5,13 @@
 //! changed 16-pixel text line; beside it the alternative of one texture per frame (GTK 4.8
 //! cannot update part of a texture). Both uploads are measured: premultiplied as is (what
 //! GL takes) and opaque (what GTK 4.8's cairo renderer converts cheaply). Under a display
-//! (e.g. `xvfb-run`), also the same frames drawn by GTK's cairo renderer offscreen.
+//! (e.g. `xvfb-run`), also the cairo tiles, copied (SPICE) and drawn in place from the
+//! session's memory (`cairo_in_place`, VNC), and the same frames drawn by GTK's cairo
+//! renderer offscreen.
 //! Run: `cargo bench --bench console_frame`.
+
+use std::any::Any;
+use std::rc::Rc;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use gtk::prelude::*;
@@ -23,12 +28,14 @@ fn frame() -> Vec<u8> {
         .collect()
 }
 
-fn view(data: &[u8]) -> FrameView<'_> {
+/// The frame as a session shows it; `owner` set as VNC lends its memory (drawn in place).
+fn view<'a>(data: &'a [u8], owner: Option<&'a Rc<dyn Any>>) -> FrameView<'a> {
     FrameView {
         data,
         width: W,
         height: H,
         stride: W as usize * 4,
+        owner,
     }
 }
 
@@ -43,35 +50,40 @@ fn placed(s: f32) -> Placement {
 }
 
 fn bench(c: &mut Criterion) {
-    let data = frame();
+    let lent: Rc<dyn Any> = Rc::new(frame());
+    let Some(data) = lent.downcast_ref::<Vec<u8>>() else {
+        return;
+    };
     let mut g = c.benchmark_group("console_frame");
     let at = placed(1.0);
     // The cairo tiles need GTK's types (render nodes), hence gtk::init, which needs a display.
     let display = gtk::init().is_ok();
     let mut uploads = vec![
-        ("premultiplied", Upload::Premultiplied),
-        ("opaque", Upload::Opaque),
+        ("premultiplied", Upload::Premultiplied, None),
+        ("opaque", Upload::Opaque, None),
     ];
     if display {
-        uploads.push(("cairo", Upload::Cairo));
+        // Copied (SPICE: the memory is spice-glib's) and drawn in place (VNC lends it).
+        uploads.push(("cairo", Upload::Cairo, None));
+        uploads.push(("cairo_in_place", Upload::Cairo, Some(&lent)));
     }
-    for (label, upload) in uploads {
+    for (label, upload, owner) in uploads {
         if upload != Upload::Cairo {
             g.bench_function(format!("1080p_full_update_one_texture_{label}"), |b| {
-                b.iter(|| black_box(frame_texture(view(&data), (0, 0, W, H), upload)))
+                b.iter(|| black_box(frame_texture(view(data, None), (0, 0, W, H), upload)))
             });
         }
         let mut tiles = Tiles::default();
         g.bench_function(format!("1080p_full_update_tiles_{label}"), |b| {
             b.iter(|| {
                 tiles.damage(0, 0, W, H);
-                black_box(tiles.rebuild(view(&data), upload, at))
+                black_box(tiles.rebuild(view(data, owner), upload, at))
             })
         });
         g.bench_function(format!("1080p_one_text_line_tiles_{label}"), |b| {
             b.iter(|| {
                 tiles.damage(0, 512, W, 16);
-                black_box(tiles.rebuild(view(&data), upload, at))
+                black_box(tiles.rebuild(view(data, owner), upload, at))
             })
         });
     }
@@ -82,17 +94,18 @@ fn bench(c: &mut Criterion) {
         g.bench_function("1080p_one_text_line_tiles_cairo_scaled_1.25", |b| {
             b.iter(|| {
                 tiles.damage(0, 512, W, 16);
-                black_box(tiles.rebuild(view(&data), Upload::Cairo, placed(1.25)))
+                black_box(tiles.rebuild(view(data, None), Upload::Cairo, placed(1.25)))
             })
         });
         // Full update → tiles → drawn by GTK's cairo renderer, offscreen.
         let renderer = gsk::CairoRenderer::new();
         if renderer.realize(None::<&gdk::Surface>).is_ok() {
             let rect = gtk::graphene::Rect::new(0.0, 0.0, W as f32, H as f32);
-            for (label, upload) in [
-                ("premultiplied", Upload::Premultiplied),
-                ("opaque", Upload::Opaque),
-                ("cairo", Upload::Cairo),
+            for (label, upload, owner) in [
+                ("premultiplied", Upload::Premultiplied, None),
+                ("opaque", Upload::Opaque, None),
+                ("cairo", Upload::Cairo, None),
+                ("cairo_in_place", Upload::Cairo, Some(&lent)),
             ] {
                 let mut tiles = Tiles::default();
                 g.bench_function(
@@ -100,7 +113,7 @@ fn bench(c: &mut Criterion) {
                     |b| {
                         b.iter(|| {
                             tiles.damage(0, 0, W, H);
-                            tiles.rebuild(view(&data), upload, at);
+                            tiles.rebuild(view(data, owner), upload, at);
                             let nodes: Vec<gsk::RenderNode> =
                                 tiles.nodes.iter().flatten().cloned().collect();
                             let node = gsk::ContainerNode::new(&nodes);

@@ -98,6 +98,12 @@ pub struct FrameView<'a> {
     pub height: u32,
     /// Bytes per row.
     pub stride: usize,
+    /// Set when the session can lend the memory itself: holding a clone keeps `data` alive
+    /// at its address (after a resize too). The session writes it only from this thread's
+    /// main loop and reports each write with [`SessionEvent::Damage`], so a reader may draw
+    /// from it in place instead of copying it. None when the memory is someone else's
+    /// (spice-glib's primary surface): copy what you need before returning.
+    pub owner: Option<&'a Rc<dyn std::any::Any>>,
 }
 
 /// Pointer buttons, as a mask: left 1, middle 2, right 4.

@@ -386,6 +386,7 @@ impl Session for SpiceSession {
             width: p.width() as u32,
             height: p.height() as u32,
             stride: p.stride(),
+            owner: None,
         });
     }
 

@@ -428,11 +428,14 @@ impl Session for VncSession {
 
     fn with_frame(&self, f: &mut dyn FnMut(FrameView<'_>)) {
         if let Some(fb) = self.0.fb.borrow().as_ref() {
+            // A clone of the `Fb` keeps its pixels where they are (see `Fb`).
+            let owner: Rc<dyn std::any::Any> = fb.clone();
             f(FrameView {
                 data: fb.data(),
                 width: fb.width,
                 height: fb.height,
                 stride: fb.width as usize * 4,
+                owner: Some(&owner),
             });
         }
     }

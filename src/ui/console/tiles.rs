@@ -4,6 +4,8 @@
 //! GTK 4.8 cannot update part of a texture (that came in 4.16); `benches/console_frame.rs`
 //! measures the alternatives.
 
+use std::rc::Rc;
+
 use gtk::prelude::*;
 use gtk::{gdk, glib, graphene, gsk};
 
@@ -17,10 +19,11 @@ pub enum Upload {
     /// A texture per tile with the fourth byte forced opaque, read as straight BGRA. Kept for
     /// the frame bench: GTK 4.8's cairo renderer converts a texture again at every draw.
     Opaque,
-    /// For GTK's cairo renderer: damage copies the touched tiles into one image of the frame
-    /// that Vireo keeps as cairo's RGB24 (which ignores the fourth byte), and a cairo node
-    /// per tile draws straight from it (see `Shadow`). At 1:1 drawing it is a plain copy;
-    /// a texture node would be converted again at every draw.
+    /// For GTK's cairo renderer: one image of the frame as cairo's RGB24 (which ignores the
+    /// fourth byte), and a cairo node per tile drawing straight from it (see `Shadow`): the
+    /// session's own memory when it lends it (VNC), else a copy that damage updates tile by
+    /// tile (SPICE). At 1:1 drawing it is a plain copy; a texture node would be converted
+    /// again at every draw.
     Cairo,
 }
 
@@ -201,8 +204,8 @@ impl Tiles {
                 if moved {
                     self.mark_all();
                 }
-                if self.shadow.as_ref().map(|s| s.size) != Some((f.width, f.height)) {
-                    self.shadow = Shadow::new(f.width, f.height);
+                if !self.shadow.as_ref().is_some_and(|s| s.serves(f)) {
+                    self.shadow = Shadow::for_frame(f);
                     self.mark_all();
                 }
                 for i in 0..self.nodes.len() {
@@ -212,7 +215,7 @@ impl Tiles {
                         self.nodes[i] = self
                             .shadow
                             .as_ref()
-                            .and_then(|s| s.copy_from(f, bounds)?.tile_node(rect, placement));
+                            .and_then(|s| s.update(f, bounds)?.tile_node(rect, placement));
                     }
                 }
                 self.dirty.iter_mut().for_each(|d| *d = false);
@@ -227,25 +230,103 @@ impl Tiles {
     }
 }
 
-/// Vireo's own copy of the frame for the cairo tiles, as cairo's RGB24 (B, G, R, ignored
-/// byte: the frame's own layout, so a copy is a plain copy of rows). The tiles' nodes draw
-/// straight from it: cairo's recording of a paint keeps a copy-on-write snapshot of its
-/// source, taken only when the source is modified *through cairo* (or flushed, or
-/// finished), which this one never is. Damage copies the frame's changed tiles into it
-/// once and gives those tiles new nodes (so GTK redraws them); no per-tile image is made,
-/// cleared and copied again as the nodes are recorded. A node that outlives the copy (in
-/// GTK's last drawn tree) shows the latest pixels of its tile, which is also what its
-/// replacement shows. (Calling `flush`, `mark_dirty` or cairo-rs's `data()` on this surface
-/// would make cairo copy the whole frame for the snapshot at every change: don't.)
+/// The image of the frame the cairo tiles draw from, as cairo's RGB24 (B, G, R, ignored
+/// byte: the frame's own layout). When the session lends its memory
+/// ([`FrameView::owner`](crate::console::session::FrameView), VNC) the image *is* the
+/// frame, wrapped in place, and damage only gives the touched tiles new nodes; otherwise
+/// (SPICE) it is Vireo's own copy, into which damage copies the touched tiles' rows.
+///
+/// The tiles' nodes draw straight from it: cairo's recording of a paint keeps a
+/// copy-on-write snapshot of its source, taken only when the source is modified *through
+/// cairo* (or flushed, or finished), which this one never is. A node that outlives a change
+/// (in GTK's last drawn tree) shows the latest pixels of its tile, which is also what its
+/// replacement shows; all of it happens on the main thread, never while GTK draws. When the
+/// surface goes, cairo copies the pixels into the snapshots still alive, which is why a
+/// lent frame's owner is kept as the surface's user data: cairo drops it only after that
+/// copy. (Calling `flush`, `mark_dirty` or cairo-rs's `data()` on this surface would make
+/// cairo copy the whole frame for the snapshot at every change: don't.)
 struct Shadow {
     surface: gtk::cairo::ImageSurface,
     /// The surface's pixels: `stride` × height bytes, valid while `surface` is held.
     data: *mut u8,
     stride: usize,
     size: (u32, u32),
+    /// The surface wraps the session's frame memory (nothing to copy).
+    lent: bool,
 }
 
+/// Where a wrapped surface keeps the owner of the memory it wraps.
+static FRAME_OWNER: gtk::cairo::UserDataKey<Rc<dyn std::any::Any>> = gtk::cairo::UserDataKey::new();
+
 impl Shadow {
+    /// The frame wrapped in place when its session lends it, else a new copy to fill.
+    fn for_frame(f: crate::console::session::FrameView<'_>) -> Option<Self> {
+        f.owner
+            .and_then(|owner| Self::wrap(f, owner))
+            .or_else(|| Self::new(f.width, f.height))
+    }
+
+    /// Whether this image can serve frame `f`: same size, and for a wrapped one the very
+    /// memory `f` shows (a resized or reconnected session has new memory).
+    fn serves(&self, f: crate::console::session::FrameView<'_>) -> bool {
+        (f.width, f.height) == self.size
+            && self.lent == f.owner.is_some()
+            && (!self.lent || std::ptr::eq(f.data.as_ptr(), self.data))
+    }
+
+    /// A surface over the lent frame's own memory, holding its owner. None when the frame's
+    /// layout is not one cairo can wrap.
+    fn wrap(
+        f: crate::console::session::FrameView<'_>,
+        owner: &Rc<dyn std::any::Any>,
+    ) -> Option<Self> {
+        use gtk::cairo;
+        let (w, h) = (i32::try_from(f.width).ok()?, i32::try_from(f.height).ok()?);
+        let stride = i32::try_from(f.stride).ok()?;
+        let min_stride = cairo::Format::Rgb24.stride_for_width(f.width).ok()?;
+        let needed = f
+            .stride
+            .checked_mul((f.height as usize).checked_sub(1)?)?
+            .checked_add(f.width as usize * 4)?;
+        if w == 0 || h == 0 || stride < min_stride || stride % 4 != 0 || f.data.len() < needed {
+            return None;
+        }
+        let data = f.data.as_ptr().cast_mut();
+        // SAFETY: `data` holds `stride` × (height − 1) + width × 4 bytes (checked above) that
+        // stay alive and in place while `owner` is held, which the surface does (below)
+        // until cairo is done with them. cairo only reads them: the surface is only ever a
+        // source, never drawn into.
+        let surface = unsafe {
+            cairo::ImageSurface::create_for_data_unsafe(data, cairo::Format::Rgb24, w, h, stride)
+        }
+        .ok()?;
+        surface
+            .set_user_data(&FRAME_OWNER, Rc::new(owner.clone()))
+            .ok()?;
+        Some(Self {
+            surface,
+            data,
+            stride: f.stride,
+            size: (f.width, f.height),
+            lent: true,
+        })
+    }
+
+    /// Brings the rectangle `(x0, y0, x1, y1)` up to date: nothing to do for a lent frame,
+    /// a copy for an own one.
+    fn update(
+        &self,
+        f: crate::console::session::FrameView<'_>,
+        bounds: (u32, u32, u32, u32),
+    ) -> Option<&Self> {
+        if self.lent {
+            Some(self)
+        } else {
+            self.copy_from(f, bounds)
+        }
+    }
+
+    /// A new image of this size, for copies.
     fn new(width: u32, height: u32) -> Option<Self> {
         use gtk::cairo;
         let (w, h) = (i32::try_from(width).ok()?, i32::try_from(height).ok()?);
@@ -266,6 +347,7 @@ impl Shadow {
             data,
             stride,
             size: (width, height),
+            lent: false,
         })
     }
 
@@ -388,6 +470,70 @@ mod tests {
         assert_eq!(marked_by(&mut t, (100, 10, 27, 10)), vec![0, 1]);
         // Away from any edge, still only its own tile.
         assert_eq!(marked_by(&mut t, (40, 40, 10, 10)), vec![0]);
+    }
+
+    /// Replays a recording (what a cairo node holds) into a new 2×1 image; its first pixel.
+    fn first_pixel(rec: &gtk::cairo::RecordingSurface) -> [u8; 3] {
+        use gtk::cairo;
+        let mut out = cairo::ImageSurface::create(cairo::Format::Rgb24, 2, 1).unwrap();
+        {
+            let cr = cairo::Context::new(&out).unwrap();
+            cr.set_source_surface(rec, 0.0, 0.0).unwrap();
+            cr.paint().unwrap();
+        }
+        let d = out.data().unwrap();
+        [d[0], d[1], d[2]]
+    }
+
+    #[test]
+    fn a_lent_frame_is_drawn_in_place_and_copied_only_when_let_go() {
+        use gtk::cairo;
+        use std::cell::RefCell;
+        // A 2×1 VNC-like frame: B, G, R, X; the session keeps writing into it.
+        let pixels = Rc::new(RefCell::new(vec![0x10, 0x20, 0x30, 0, 0x40, 0x50, 0x60, 0]));
+        let owner: Rc<dyn std::any::Any> = pixels.clone();
+        let (ptr, len) = (pixels.borrow().as_ptr(), pixels.borrow().len());
+        // The frame as the session shows it, looked at only while nothing writes to it.
+        let view = |owner| crate::console::session::FrameView {
+            // SAFETY (test): the vector is never reallocated, and no view is alive while
+            // the test writes into it.
+            data: unsafe { std::slice::from_raw_parts(ptr, len) },
+            width: 2,
+            height: 1,
+            stride: 8,
+            owner,
+        };
+        let shadow = Shadow::for_frame(view(Some(&owner))).expect("a 2×1 frame can be wrapped");
+        assert!(
+            shadow.lent && shadow.serves(view(Some(&owner))),
+            "drawn in place"
+        );
+        assert_eq!(
+            Rc::strong_count(&pixels),
+            3,
+            "the surface holds the frame's owner"
+        );
+
+        // A node's recording, made before the guest writes: it still shows the new pixels.
+        let rec = cairo::RecordingSurface::create(cairo::Content::Color, None).unwrap();
+        {
+            let cr = cairo::Context::new(&rec).unwrap();
+            cr.set_source_surface(&shadow.surface, 0.0, 0.0).unwrap();
+            cr.paint().unwrap();
+        }
+        pixels.borrow_mut()[..3].copy_from_slice(&[0xaa, 0xbb, 0xcc]);
+        assert_eq!(first_pixel(&rec), [0xaa, 0xbb, 0xcc], "no copy was made");
+
+        // Let go (a resize, or the console closing): cairo copies for the recording first,
+        // then drops the owner; the recording never reads the frame's memory again.
+        drop(shadow);
+        assert_eq!(Rc::strong_count(&pixels), 2, "the owner is released");
+        pixels.borrow_mut()[..3].copy_from_slice(&[1, 2, 3]);
+        assert_eq!(first_pixel(&rec), [0xaa, 0xbb, 0xcc]);
+
+        // A frame that is not lent (SPICE) gets a copy of its own.
+        let own = Shadow::for_frame(view(None)).expect("a copy");
+        assert!(!own.lent && !own.serves(view(Some(&owner))) && own.serves(view(None)));
     }
 
     #[test]
