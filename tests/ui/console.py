@@ -177,6 +177,61 @@ def png_size(path):
         return 0, 0
 
 
+def screen_matches_guest(name, widget, art):
+    """How closely the screen, where the console draws the frame at scale 2, equals the
+    guest's screen (RMSE, best of a few tries), and where it was found."""
+    best, detail = 1.0, ""
+    for _ in range(8):
+        # virsh before and after the grab: the same picture, or the guest changed its
+        # screen in between (a tick line every second) and this try does not count.
+        before, after = art("hidpi-virsh-1.ppm"), art("hidpi-virsh-2.ppm")
+        subprocess.run(["virsh", "-c", "qemu:///system", "screenshot", name, before], capture_output=True)
+        e = widget.queryComponent().getExtents(pyatspi.WINDOW_COORDS)  # logical pixels
+        fw, fh = png_size(before)
+        # The frame is centred in the widget (frame_rect), one guest pixel per device pixel.
+        x = 2 * (e.x + BORDER) + 2 * ((e.width - fw // 2) // 2)
+        y = 2 * (e.y + BORDER) + 2 * ((e.height - fh // 2) // 2)
+        # A few pixels around where it should be: the exact place is searched for. The
+        # whole frame, edges included: no focus ring covers them after a click (GTK
+        # shows Adwaita's ring for keyboard focus only).
+        m = 6
+        grab, inner = art("hidpi-screen.png"), art("hidpi-inner.png")
+        subprocess.run(["import", "-window", "root", "-crop", f"{fw + 2 * m}x{fh + 2 * m}+{x - m}+{y - m}",
+                        "+repage", grab], capture_output=True)
+        subprocess.run(["virsh", "-c", "qemu:///system", "screenshot", name, after], capture_output=True)
+        subprocess.run(["convert", before, "+repage", inner], capture_output=True)
+        detail = f"widget {e.width}x{e.height} logical, guest {fw}x{fh}"
+        if fw and rmse(before, after) < 0.001:
+            r = subprocess.run(["compare", "-metric", "RMSE", "-subimage-search", grab, inner, "null:"],
+                               capture_output=True, text=True)
+            found = re.search(r"\(([0-9.e-]+)\) @ (\d+),(\d+)", r.stderr)
+            if found:
+                best = min(best, float(found.group(1)))
+                detail += f", found {int(found.group(2)) - m:+d},{int(found.group(3)) - m:+d} px off"
+        if best < 0.005:
+            break
+        time.sleep(0.3)
+    return best, detail
+
+
+def edge_brightness(widget, art):
+    """The brightest of the strips along the console widget's left and right edges (4
+    device pixels wide, the middle half of its height), at scale 2: black margin beside
+    the guest's frame, or lit where a focus ring is drawn. -1 when there is no margin."""
+    e = widget.queryComponent().getExtents(pyatspi.WINDOW_COORDS)  # logical pixels
+    # The window's 1-pixel (logical) frame lies between BORDER and the content.
+    x0, y0, w, h = 2 * (e.x + BORDER + 1), 2 * (e.y + BORDER + 1), 2 * e.width, 2 * e.height
+    if w < 720 + 16:  # the guest's 720 px frame would reach the edges
+        return -1.0
+    worst = 0.0
+    for i, x in enumerate((x0, x0 + w - 4)):
+        strip = art(f"hidpi-edge-{i}.png")
+        subprocess.run(["import", "-window", "root", "-crop", f"4x{h // 2}+{x}+{y0 + h // 4}", "+repage", strip],
+                       capture_output=True)
+        worst = max(worst, mean_brightness(strip))
+    return worst
+
+
 def hidpi_check(opts, name, art, passwd):
     """At scale 2 the console opens at 1:1 in device pixels: the screen, grabbed where the
     frame is drawn, equals the guest's screen pixel for pixel (no scaling blur)."""
@@ -195,39 +250,26 @@ def hidpi_check(opts, name, art, passwd):
             return
         time.sleep(4)  # connected, window fitted to the guest, painted
         screenshot(art("hidpi.png"))
-        best, detail = 1.0, ""
-        for _ in range(8):
-            # virsh before and after the grab: the same picture, or the guest changed its
-            # screen in between (a tick line every second) and this try does not count.
-            before, after = art("hidpi-virsh-1.ppm"), art("hidpi-virsh-2.ppm")
-            subprocess.run(["virsh", "-c", "qemu:///system", "screenshot", name, before], capture_output=True)
-            e = widget.queryComponent().getExtents(pyatspi.WINDOW_COORDS)  # logical pixels
-            fw, fh = png_size(before)
-            # The frame is centred in the widget (frame_rect), one guest pixel per device pixel.
-            x = 2 * (e.x + BORDER) + 2 * ((e.width - fw // 2) // 2)
-            y = 2 * (e.y + BORDER) + 2 * ((e.height - fh // 2) // 2)
-            # A few pixels around where it should be: the exact place is searched for. The
-            # whole frame, edges included: no focus ring covers them after a click (GTK
-            # shows Adwaita's ring for keyboard focus only).
-            m = 6
-            grab, inner = art("hidpi-screen.png"), art("hidpi-inner.png")
-            subprocess.run(["import", "-window", "root", "-crop", f"{fw + 2 * m}x{fh + 2 * m}+{x - m}+{y - m}",
-                            "+repage", grab], capture_output=True)
-            subprocess.run(["virsh", "-c", "qemu:///system", "screenshot", name, after], capture_output=True)
-            subprocess.run(["convert", before, "+repage", inner], capture_output=True)
-            detail = f"widget {e.width}x{e.height} logical, guest {fw}x{fh}"
-            if fw and rmse(before, after) < 0.001:
-                r = subprocess.run(["compare", "-metric", "RMSE", "-subimage-search", grab, inner, "null:"],
-                                   capture_output=True, text=True)
-                found = re.search(r"\(([0-9.e-]+)\) @ (\d+),(\d+)", r.stderr)
-                if found:
-                    best = min(best, float(found.group(1)))
-                    detail += f", found {int(found.group(2)) - m:+d},{int(found.group(3)) - m:+d} px off"
-            if best < 0.005:
-                break
-            time.sleep(0.3)
+        best, detail = screen_matches_guest(name, widget, art)
         check(best < 0.005, f"hidpi: at scale 2 the screen shows the guest 1:1 in device pixels, "
                            f"crisp (RMSE {best:.4f}; {detail})")
+        # Focused but not grabbed (a click grabs, Ctrl+Alt lets go), Tab is the guest's key:
+        # GTK's window sees it first and would turn keyboard-focus rings on, over the guest's
+        # screen edge. The whole frame must still equal the guest's.
+        x, y = extents(widget)
+        xdo("mousemove", 2 * x + 20, 2 * y + 20)
+        xdo("click", 1)
+        time.sleep(0.5)
+        xdo("key", "ctrl+alt")
+        time.sleep(0.3)
+        xdo("key", "Tab")
+        time.sleep(0.5)
+        edges = edge_brightness(widget, art)  # at once: GTK lets a ring fade after a while
+        screenshot(art("hidpi-tab.png"))
+        best, detail = screen_matches_guest(name, widget, art)
+        check(best < 0.005 and 0 <= edges < 0.02,
+              f"hidpi: Tab typed into the console (not grabbed) draws no focus ring "
+              f"(frame RMSE {best:.4f}; brightness at the widget's edges {edges:.3f}, black is 0; {detail})")
     finally:
         app.quit()
 

@@ -185,6 +185,11 @@ impl ConsoleDisplay {
         let Some(s) = self.session() else {
             return glib::Propagation::Proceed;
         };
+        // Keys here are the guest's (or the release keys), but GTK's window saw them first
+        // and turned keyboard-focus rings on: no ring around a console being typed into.
+        if let Some(w) = self.root().and_downcast::<gtk::Window>() {
+            w.set_focus_visible(false);
+        }
         let mut held = imp.held.get();
         let member = match keyval {
             gdk::Key::Control_L | gdk::Key::Control_R => Some(&mut held.ctrl),
