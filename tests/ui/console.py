@@ -446,11 +446,18 @@ def console_scenario(opts, protocol):
         check(best < 0.02, f"{protocol}: the widget's screenshot equals virsh screenshot (RMSE {best:.4f})")
         screenshot(art("window.png"))
         # Real input: a click on the widget (also grabs the keyboard), then typed keys.
+        width = lambda: frame.queryComponent().getExtents(pyatspi.WINDOW_COORDS).width
+        before = width()
         click(widget)
         check(wait(lambda: serial_has(serial, "input btn 272 1") and serial_has(serial, "input btn 272 0"), 30,
                    "click logged") is not None, f"{protocol}: a click on the widget reaches the guest")
         check(wait(lambda: "Ctrl+Alt" in (find("image", f"Console of {name}").description or ""), 5, "grab")
               is not None, f"{protocol}: the grab state reaches the accessibility tree")
+        hint = wait(lambda: find("label", "Press Ctrl+Alt to release the keyboard", frame), 5, "grab hint")
+        time.sleep(0.3)
+        check(hint is not None and width() == before,
+              f"{protocol}: the toolbar says how to release the keyboard, and the window keeps its width "
+              f"({before} → {width()} px)")
         xdo("type", "--delay", 60, "ab")
         xdo("key", "Return")
         check(wait(lambda: all(serial_has(serial, f"input key {c} 1") for c in (30, 48, 28)), 30, "keys logged")

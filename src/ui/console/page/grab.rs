@@ -34,11 +34,26 @@ impl ConsolePage {
     fn apply_release_keys(&self) {
         let combo = crate::ui::settings::console_release_keys();
         self.display.set_release_combo(combo);
-        self.grab_hint
-            .set_label(&gettext("Press %s to release the keyboard").replacen(
+        if !self.grab_hint.label().is_empty() {
+            self.show_grab_hint(true);
+        }
+    }
+
+    /// Says in the toolbar how to release the keyboard, or nothing. The label itself stays,
+    /// so the toolbar keeps its size.
+    pub(super) fn show_grab_hint(&self, on: bool) {
+        let text = if on {
+            gettext("Press %s to release the keyboard").replacen(
                 "%s",
-                &combo.label(),
+                &self.display.release_combo().label(),
                 1,
-            ));
+            )
+        } else {
+            String::new()
+        };
+        self.grab_hint.set_label(&text);
+        // Cut short in a narrow window: the whole sentence on hover.
+        self.grab_hint
+            .set_tooltip_text(Some(&text).filter(|t| !t.is_empty()).map(String::as_str));
     }
 }

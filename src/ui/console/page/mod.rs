@@ -248,7 +248,7 @@ impl ConsolePage {
         let weak = Rc::downgrade(self);
         self.display.connect_grab_changed(move |grabbed| {
             if let Some(me) = weak.upgrade() {
-                me.grab_hint.set_visible(grabbed);
+                me.show_grab_hint(grabbed);
             }
         });
         let weak = Rc::downgrade(self);

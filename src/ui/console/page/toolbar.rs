@@ -55,12 +55,14 @@ pub(super) fn toolbar() -> Toolbar {
         "console.usb-devices",
     );
     usb_button.set_visible(false);
-    let grab_hint = gtk::Label::new(Some(&gettext("Press Ctrl+Alt to release the keyboard")));
+    // Empty until the keyboard is grabbed (ConsolePage::show_grab_hint). It stays in the
+    // toolbar, takes the free room and never asks for more, so the grab never changes the
+    // toolbar's size (a window fitted to the guest would grow); cut short ("…") when narrow.
+    let grab_hint = gtk::Label::new(None);
     grab_hint.add_css_class("dim-label");
     grab_hint.set_hexpand(true);
-    grab_hint.set_visible(false);
-    let spacer = gtk::Box::new(gtk::Orientation::Horizontal, 0);
-    spacer.set_hexpand(true);
+    grab_hint.set_ellipsize(gtk::pango::EllipsizeMode::End);
+    grab_hint.set_width_chars(3);
     let scale_menu = gio::Menu::new();
     scale_menu.append(
         Some(&gettext("Scale to Window")),
@@ -101,7 +103,6 @@ pub(super) fn toolbar() -> Toolbar {
     bar.append(&record_button);
     bar.append(&usb_button);
     bar.append(&grab_hint);
-    bar.append(&spacer);
     bar.append(&scaling);
     bar.append(&fullscreen);
     bar.append(&detach);

@@ -21,8 +21,7 @@ impl ConsolePage {
         for w in &self.graphical_only {
             w.set_visible(id != "serial");
         }
-        self.grab_hint
-            .set_visible(id != "serial" && self.display.is_grabbed());
+        self.show_grab_hint(id != "serial" && self.display.is_grabbed());
         self.update_usb_button();
         if id == "serial" {
             if !self.serial_wanted.replace(true) {
