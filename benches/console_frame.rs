@@ -5,18 +5,17 @@
 //! changed 16-pixel text line; beside it the alternative of one texture per frame (GTK 4.8
 //! cannot update part of a texture). Both uploads are measured: premultiplied as is (what
 //! GL takes) and opaque (what GTK 4.8's cairo renderer converts cheaply). Under a display
-//! (e.g. `xvfb-run`), also the cairo tiles, copied (SPICE) and drawn in place from the
-//! session's memory (`cairo_in_place`, VNC), and the same frames drawn by GTK's cairo
+//! (e.g. `xvfb-run`), also the cairo tiles, copied and drawn in place from the session's
+//! memory (`cairo_in_place`, as both sessions lend it), and the same frames drawn by GTK's cairo
 //! renderer offscreen.
 //! Run: `cargo bench --bench console_frame`.
 
-use std::any::Any;
 use std::rc::Rc;
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use gtk::prelude::*;
 use gtk::{gdk, gsk};
-use vireo::console::session::FrameView;
+use vireo::console::session::{FrameOwner, FrameView};
 use vireo::ui::console::display::{frame_texture, Placement, Tiles, Upload};
 
 const W: u32 = 1920;
@@ -28,8 +27,8 @@ fn frame() -> Vec<u8> {
         .collect()
 }
 
-/// The frame as a session shows it; `owner` set as VNC lends its memory (drawn in place).
-fn view<'a>(data: &'a [u8], owner: Option<&'a Rc<dyn Any>>) -> FrameView<'a> {
+/// The frame as a session shows it; `owner` set when it lends its memory (drawn in place).
+fn view<'a>(data: &'a [u8], owner: Option<&'a Rc<FrameOwner>>) -> FrameView<'a> {
     FrameView {
         data,
         width: W,
@@ -50,10 +49,10 @@ fn placed(s: f32) -> Placement {
 }
 
 fn bench(c: &mut Criterion) {
-    let lent: Rc<dyn Any> = Rc::new(frame());
-    let Some(data) = lent.downcast_ref::<Vec<u8>>() else {
-        return;
-    };
+    let frame = frame();
+    let data = &frame[..];
+    // Lends `data`, which outlives every use here (a session's lender keeps its memory).
+    let lent = FrameOwner::new(Box::new(()));
     let mut g = c.benchmark_group("console_frame");
     let at = placed(1.0);
     // The cairo tiles need GTK's types (render nodes), hence gtk::init, which needs a display.
@@ -63,7 +62,7 @@ fn bench(c: &mut Criterion) {
         ("opaque", Upload::Opaque, None),
     ];
     if display {
-        // Copied (SPICE: the memory is spice-glib's) and drawn in place (VNC lends it).
+        // Copied, and drawn in place from the memory a session lends.
         uploads.push(("cairo", Upload::Cairo, None));
         uploads.push(("cairo_in_place", Upload::Cairo, Some(&lent)));
     }

@@ -98,12 +98,78 @@ pub struct FrameView<'a> {
     pub height: u32,
     /// Bytes per row.
     pub stride: usize,
-    /// Set when the session can lend the memory itself: holding a clone keeps `data` alive
-    /// at its address (after a resize too). The session writes it only from this thread's
-    /// main loop and reports each write with [`SessionEvent::Damage`], so a reader may draw
-    /// from it in place instead of copying it. None when the memory is someone else's
-    /// (spice-glib's primary surface): copy what you need before returning.
-    pub owner: Option<&'a Rc<dyn std::any::Any>>,
+    /// Set when the session lends the memory itself, so that a reader may draw from it in
+    /// place instead of copying it: see [`FrameOwner`]. None: copy what you need before
+    /// returning.
+    pub owner: Option<&'a Rc<FrameOwner>>,
+}
+
+/// What a reader of lent frame memory runs before it is freed ([`FrameOwner::on_release`]).
+pub type ReleaseHook = Box<dyn FnOnce()>;
+
+/// Lends a session's frame memory. Holding it keeps `FrameView::data` at its address: the
+/// session writes it only from this thread's main loop and reports each write with
+/// [`SessionEvent::Damage`]. Memory the session owns outright (VNC) stays as long as the
+/// lender is held. Memory a library frees on its own terms (spice-glib's primary surface,
+/// when the guest's screen changes size) is *released* first: [`FrameOwner::release`]
+/// runs, synchronously and before the memory goes, what readers asked for with
+/// [`FrameOwner::on_release`] (copy out what you still draw).
+pub struct FrameOwner {
+    /// What keeps the memory (VNC: the framebuffer; SPICE: the display channel, whose
+    /// last reference would free the surface).
+    _keep: Box<dyn std::any::Any>,
+    hooks: std::cell::RefCell<Vec<(u64, ReleaseHook)>>,
+    next_hook: std::cell::Cell<u64>,
+    released: std::cell::Cell<bool>,
+}
+
+impl std::fmt::Debug for FrameOwner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FrameOwner")
+            .field("released", &self.released.get())
+            .finish_non_exhaustive()
+    }
+}
+
+impl FrameOwner {
+    pub fn new(keep: Box<dyn std::any::Any>) -> Rc<FrameOwner> {
+        Rc::new(FrameOwner {
+            _keep: keep,
+            hooks: Default::default(),
+            next_hook: Default::default(),
+            released: Default::default(),
+        })
+    }
+
+    /// Has `f` run just before the memory is freed under the lender. None, without running
+    /// `f`, when it is already released (then the memory must not be used).
+    pub fn on_release(&self, f: ReleaseHook) -> Option<u64> {
+        if self.released.get() {
+            return None;
+        }
+        let id = self.next_hook.get();
+        self.next_hook.set(id + 1);
+        self.hooks.borrow_mut().push((id, f));
+        Some(id)
+    }
+
+    /// Drops a hook that is no longer wanted.
+    pub fn forget(&self, id: u64) {
+        self.hooks.borrow_mut().retain(|(i, _)| *i != id);
+    }
+
+    /// For the session, right before the memory is freed: runs the readers' hooks.
+    pub fn release(&self) {
+        self.released.set(true);
+        let hooks = std::mem::take(&mut *self.hooks.borrow_mut());
+        for (_, f) in hooks {
+            f();
+        }
+    }
+
+    pub fn is_released(&self) -> bool {
+        self.released.get()
+    }
 }
 
 /// Pointer buttons, as a mask: left 1, middle 2, right 4.

@@ -6,7 +6,8 @@
 //! through `open-fd`, answered from the same [`GraphicsSource`]. The display's primary
 //! surface belongs to spice-glib; it is read in place between `display-primary-create` and
 //! `display-primary-destroy` (the binding drops the signal's arguments, so the surface is
-//! fetched with `primary(0)`). Audio playback goes through spice-glib's own GStreamer sink.
+//! fetched with `primary(0)`), and lent to the display that way (a [`FrameOwner`] that holds
+//! the channel and is released at `display-primary-destroy`). Audio playback goes through spice-glib's own GStreamer sink.
 
 use std::cell::{Cell, RefCell};
 use std::os::fd::{FromRawFd, IntoRawFd, OwnedFd};
@@ -16,7 +17,7 @@ use spice_client_glib as spice;
 use spice_client_glib::prelude::*;
 
 use super::session::{
-    Buttons, FrameView, GraphicsSource, Listener, Protocol, Reopen, Reporter, Session,
+    Buttons, FrameOwner, FrameView, GraphicsSource, Listener, Protocol, Reopen, Reporter, Session,
     SessionEvent, SessionState, UsbDeviceInfo, UsbDone,
 };
 use crate::backend::auth::Secret;
@@ -27,6 +28,11 @@ use agent::{
 
 mod agent;
 mod usb;
+
+/// Where a display channel points (weakly) to the [`FrameOwner`] lending its primary
+/// surface, so that `display-primary-destroy` can release it, for a connection already
+/// replaced too.
+const LENDER_KEY: &str = "vireo-frame-lender";
 
 /// spice-glib's mouse modes (SPICE_MOUSE_MODE_*).
 const MOUSE_MODE_CLIENT: i32 = 2;
@@ -40,6 +46,9 @@ struct Inner {
     inputs: RefCell<Option<spice::InputsChannel>>,
     _audio: RefCell<Option<spice::Audio>>,
     has_primary: Cell<bool>,
+    /// Lends the primary surface's memory to the display while it exists (see
+    /// [`LENDER_KEY`]).
+    lender: RefCell<Option<Rc<FrameOwner>>>,
     /// The guest's agent runs and told what it can do.
     agent_ready: Cell<bool>,
     /// USB redirection, made when first asked for (it opens libusb).
@@ -69,6 +78,7 @@ impl SpiceSession {
             inputs: RefCell::new(None),
             _audio: RefCell::new(None),
             has_primary: Cell::new(false),
+            lender: RefCell::new(None),
             agent_ready: Cell::new(false),
             usb: RefCell::new(None),
             buttons: Cell::new(Buttons(0)),
@@ -97,6 +107,8 @@ impl Reopen for Inner {
 impl Inner {
     fn teardown(&self) {
         self.has_primary.set(false);
+        // A display still drawing from the surface keeps its channel, hence the surface.
+        self.lender.replace(None);
         self.agent_ready.set(false);
         self.usb.replace(None);
         self.inputs.replace(None);
@@ -226,11 +238,20 @@ impl Inner {
                 inner.primary_created(d);
             });
             let weak = Rc::downgrade(self);
-            display.connect_display_primary_destroy(move |_| {
+            display.connect_display_primary_destroy(move |d| {
+                // spice-glib frees the surface right after this signal: whoever draws from
+                // it copies it out now, whether or not this connection is still ours.
+                // SAFETY: only a `Weak<FrameOwner>` is ever stored under this key.
+                if let Some(lender) = unsafe { d.steal_data::<Weak<FrameOwner>>(LENDER_KEY) }
+                    .and_then(|w| w.upgrade())
+                {
+                    lender.release();
+                }
                 let Some(inner) = live(&weak, gen) else {
                     return;
                 };
                 inner.has_primary.set(false);
+                inner.lender.replace(None);
             });
             let weak = Rc::downgrade(self);
             display.connect_display_invalidate(move |_, x, y, w, h| {
@@ -316,6 +337,21 @@ impl Inner {
                 return;
             }
         }
+        // The lender holds the channel: the surface is freed at its last reference (or
+        // after `display-primary-destroy`, which releases the lender first). The channel
+        // only points back weakly, so nothing keeps the channel alive but the lender.
+        // A surface created again without being destroyed first: let go of the old lender
+        // too (its readers copy out; the memory is still there).
+        // SAFETY: only a `Weak<FrameOwner>` is ever stored under this key.
+        if let Some(old) =
+            unsafe { d.steal_data::<Weak<FrameOwner>>(LENDER_KEY) }.and_then(|w| w.upgrade())
+        {
+            old.release();
+        }
+        let lender = FrameOwner::new(Box::new(d.clone()));
+        // SAFETY: as above.
+        unsafe { d.set_data(LENDER_KEY, Rc::downgrade(&lender)) };
+        self.lender.replace(Some(lender));
         self.has_primary.set(true);
         self.set_state(SessionState::Connected);
         self.emit(SessionEvent::Resized {
@@ -381,12 +417,13 @@ impl Session for SpiceSession {
         if p.width() == 0 || p.height() == 0 || p.stride() < p.width() * 4 {
             return;
         }
+        let lender = self.0.lender.borrow();
         f(FrameView {
             data: p.data(),
             width: p.width() as u32,
             height: p.height() as u32,
             stride: p.stride(),
-            owner: None,
+            owner: lender.as_ref(),
         });
     }
 

@@ -17,7 +17,7 @@ use glib::translate::{from_glib_full, IntoGlib, ToGlibPtr};
 use gvnc::prelude::*;
 
 use super::session::{
-    Buttons, FrameView, GraphicsSource, Listener, Protocol, Reopen, Reporter, Session,
+    Buttons, FrameOwner, FrameView, GraphicsSource, Listener, Protocol, Reopen, Reporter, Session,
     SessionEvent, SessionState,
 };
 use crate::backend::auth::Secret;
@@ -27,7 +27,7 @@ mod encodings;
 
 /// Our framebuffer memory and gvnc's view of it; replaced together on resize.
 ///
-/// gvnc writes into `pixels` through `ptr` whenever it handles an update (on this thread,
+/// gvnc writes into the pixels through `ptr` whenever it handles an update (on this thread,
 /// inside the main loop). The connection object keeps an `Rc` of the `Fb` it draws into (as
 /// object data, released when the connection is finalised or given a new framebuffer), so
 /// the memory outlives every write even while a shut-down connection winds down.
@@ -36,13 +36,15 @@ struct Fb {
     len: usize,
     width: u32,
     height: u32,
-    _pixels: Box<[u8]>,
     _fb: gvnc::BaseFramebuffer,
+    /// Owns the pixels (a `Box<[u8]>`) and lends them to the display, which may hold them
+    /// past this `Fb`; never released, as nobody else frees them.
+    lender: Rc<FrameOwner>,
 }
 
 impl Fb {
     fn data(&self) -> &[u8] {
-        // SAFETY: `ptr`/`len` describe `_pixels`, alive as long as `self`; gvnc writes only
+        // SAFETY: `ptr`/`len` describe the pixels `lender` owns, alive as long as `self`; gvnc writes only
         // from this thread's main loop, never while this borrow is held.
         unsafe { std::slice::from_raw_parts(self.ptr, self.len) }
     }
@@ -168,8 +170,8 @@ impl Inner {
             len: pixels.len(),
             width: w16 as u32,
             height: h16 as u32,
-            _pixels: pixels,
             _fb: fb,
+            lender: FrameOwner::new(Box::new(pixels)),
         });
         // SAFETY: the value type is the only one stored under this key.
         unsafe { conn.set_data(FB_KEY, fb.clone()) };
@@ -428,14 +430,12 @@ impl Session for VncSession {
 
     fn with_frame(&self, f: &mut dyn FnMut(FrameView<'_>)) {
         if let Some(fb) = self.0.fb.borrow().as_ref() {
-            // A clone of the `Fb` keeps its pixels where they are (see `Fb`).
-            let owner: Rc<dyn std::any::Any> = fb.clone();
             f(FrameView {
                 data: fb.data(),
                 width: fb.width,
                 height: fb.height,
                 stride: fb.width as usize * 4,
-                owner: Some(&owner),
+                owner: Some(&fb.lender),
             });
         }
     }

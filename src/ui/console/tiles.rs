@@ -9,6 +9,8 @@ use std::rc::Rc;
 use gtk::prelude::*;
 use gtk::{gdk, glib, graphene, gsk};
 
+use crate::console::session::FrameOwner;
+
 /// How tiles are handed to GTK; which is cheaper depends on GTK's renderer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Upload {
@@ -21,9 +23,9 @@ pub enum Upload {
     Opaque,
     /// For GTK's cairo renderer: one image of the frame as cairo's RGB24 (which ignores the
     /// fourth byte), and a cairo node per tile drawing straight from it (see `Shadow`): the
-    /// session's own memory when it lends it (VNC), else a copy that damage updates tile by
-    /// tile (SPICE). At 1:1 drawing it is a plain copy; a texture node would be converted
-    /// again at every draw.
+    /// session's own memory, which both sessions lend, else a copy that damage updates tile
+    /// by tile. At 1:1 drawing it is a plain copy; a texture node would be converted again
+    /// at every draw.
     Cairo,
 }
 
@@ -232,9 +234,9 @@ impl Tiles {
 
 /// The image of the frame the cairo tiles draw from, as cairo's RGB24 (B, G, R, ignored
 /// byte: the frame's own layout). When the session lends its memory
-/// ([`FrameView::owner`](crate::console::session::FrameView), VNC) the image *is* the
+/// ([`FrameOwner`]: gvnc's framebuffer, spice-glib's primary surface) the image *is* the
 /// frame, wrapped in place, and damage only gives the touched tiles new nodes; otherwise
-/// (SPICE) it is Vireo's own copy, into which damage copies the touched tiles' rows.
+/// it is Vireo's own copy, into which damage copies the touched tiles' rows.
 ///
 /// The tiles' nodes draw straight from it: cairo's recording of a paint keeps a
 /// copy-on-write snapshot of its source, taken only when the source is modified *through
@@ -242,8 +244,9 @@ impl Tiles {
 /// (in GTK's last drawn tree) shows the latest pixels of its tile, which is also what its
 /// replacement shows; all of it happens on the main thread, never while GTK draws. When the
 /// surface goes, cairo copies the pixels into the snapshots still alive, which is why a
-/// lent frame's owner is kept as the surface's user data: cairo drops it only after that
-/// copy. (Calling `flush`, `mark_dirty` or cairo-rs's `data()` on this surface would make
+/// lent frame's owner is kept as the surface's user data (cairo drops it only after that
+/// copy), and why the surface is finished (the same copy) when the lender is released,
+/// before the memory is freed under it. (Calling `flush`, `mark_dirty` or cairo-rs's `data()` on this surface would make
 /// cairo copy the whole frame for the snapshot at every change: don't.)
 struct Shadow {
     surface: gtk::cairo::ImageSurface,
@@ -251,12 +254,21 @@ struct Shadow {
     data: *mut u8,
     stride: usize,
     size: (u32, u32),
-    /// The surface wraps the session's frame memory (nothing to copy).
-    lent: bool,
+    /// When the surface wraps the session's frame memory (nothing to copy): its lender,
+    /// and our hook that finishes the surface if the lender is released.
+    lent: Option<(Rc<FrameOwner>, u64)>,
+}
+
+impl Drop for Shadow {
+    fn drop(&mut self) {
+        if let Some((lender, hook)) = &self.lent {
+            lender.forget(*hook);
+        }
+    }
 }
 
 /// Where a wrapped surface keeps the owner of the memory it wraps.
-static FRAME_OWNER: gtk::cairo::UserDataKey<Rc<dyn std::any::Any>> = gtk::cairo::UserDataKey::new();
+static FRAME_OWNER: gtk::cairo::UserDataKey<Rc<FrameOwner>> = gtk::cairo::UserDataKey::new();
 
 impl Shadow {
     /// The frame wrapped in place when its session lends it, else a new copy to fill.
@@ -268,18 +280,23 @@ impl Shadow {
 
     /// Whether this image can serve frame `f`: same size, and for a wrapped one the very
     /// memory `f` shows (a resized or reconnected session has new memory).
+    /// The same lender too, not released.
     fn serves(&self, f: crate::console::session::FrameView<'_>) -> bool {
         (f.width, f.height) == self.size
-            && self.lent == f.owner.is_some()
-            && (!self.lent || std::ptr::eq(f.data.as_ptr(), self.data))
+            && match (&self.lent, f.owner) {
+                (None, None) => true,
+                (Some((mine, _)), Some(theirs)) => {
+                    Rc::ptr_eq(mine, theirs)
+                        && !mine.is_released()
+                        && std::ptr::eq(f.data.as_ptr(), self.data)
+                }
+                _ => false,
+            }
     }
 
     /// A surface over the lent frame's own memory, holding its owner. None when the frame's
     /// layout is not one cairo can wrap.
-    fn wrap(
-        f: crate::console::session::FrameView<'_>,
-        owner: &Rc<dyn std::any::Any>,
-    ) -> Option<Self> {
+    fn wrap(f: crate::console::session::FrameView<'_>, owner: &Rc<FrameOwner>) -> Option<Self> {
         use gtk::cairo;
         let (w, h) = (i32::try_from(f.width).ok()?, i32::try_from(f.height).ok()?);
         let stride = i32::try_from(f.stride).ok()?;
@@ -288,14 +305,21 @@ impl Shadow {
             .stride
             .checked_mul((f.height as usize).checked_sub(1)?)?
             .checked_add(f.width as usize * 4)?;
-        if w == 0 || h == 0 || stride < min_stride || stride % 4 != 0 || f.data.len() < needed {
+        if w == 0
+            || h == 0
+            || stride < min_stride
+            || stride % 4 != 0
+            || f.data.len() < needed
+            || owner.is_released()
+        {
             return None;
         }
         let data = f.data.as_ptr().cast_mut();
         // SAFETY: `data` holds `stride` × (height − 1) + width × 4 bytes (checked above) that
-        // stay alive and in place while `owner` is held, which the surface does (below)
-        // until cairo is done with them. cairo only reads them: the surface is only ever a
-        // source, never drawn into.
+        // stay alive and in place while `owner` is held and not released. The surface holds
+        // it (below) until cairo is done with them, and is finished (cairo's last read)
+        // when it is released. cairo only reads them: the surface is only ever a source,
+        // never drawn into.
         let surface = unsafe {
             cairo::ImageSurface::create_for_data_unsafe(data, cairo::Format::Rgb24, w, h, stride)
         }
@@ -303,12 +327,14 @@ impl Shadow {
         surface
             .set_user_data(&FRAME_OWNER, Rc::new(owner.clone()))
             .ok()?;
+        let to_finish = surface.clone();
+        let hook = owner.on_release(Box::new(move || to_finish.finish()))?;
         Some(Self {
             surface,
             data,
             stride: f.stride,
             size: (f.width, f.height),
-            lent: true,
+            lent: Some((owner.clone(), hook)),
         })
     }
 
@@ -319,7 +345,7 @@ impl Shadow {
         f: crate::console::session::FrameView<'_>,
         bounds: (u32, u32, u32, u32),
     ) -> Option<&Self> {
-        if self.lent {
+        if self.lent.is_some() {
             Some(self)
         } else {
             self.copy_from(f, bounds)
@@ -347,7 +373,7 @@ impl Shadow {
             data,
             stride,
             size: (width, height),
-            lent: false,
+            lent: None,
         })
     }
 
@@ -485,13 +511,23 @@ mod tests {
         [d[0], d[1], d[2]]
     }
 
+    /// Records a paint of the shadow's surface, as a tile's cairo node does.
+    fn record(shadow: &Shadow) -> gtk::cairo::RecordingSurface {
+        use gtk::cairo;
+        let rec = cairo::RecordingSurface::create(cairo::Content::Color, None).unwrap();
+        {
+            let cr = cairo::Context::new(&rec).unwrap();
+            cr.set_source_surface(&shadow.surface, 0.0, 0.0).unwrap();
+            cr.paint().unwrap();
+        }
+        rec
+    }
+
     #[test]
     fn a_lent_frame_is_drawn_in_place_and_copied_only_when_let_go() {
-        use gtk::cairo;
         use std::cell::RefCell;
-        // A 2×1 VNC-like frame: B, G, R, X; the session keeps writing into it.
+        // A 2×1 frame: B, G, R, X; the session keeps writing into it.
         let pixels = Rc::new(RefCell::new(vec![0x10, 0x20, 0x30, 0, 0x40, 0x50, 0x60, 0]));
-        let owner: Rc<dyn std::any::Any> = pixels.clone();
         let (ptr, len) = (pixels.borrow().as_ptr(), pixels.borrow().len());
         // The frame as the session shows it, looked at only while nothing writes to it.
         let view = |owner| crate::console::session::FrameView {
@@ -503,37 +539,41 @@ mod tests {
             stride: 8,
             owner,
         };
-        let shadow = Shadow::for_frame(view(Some(&owner))).expect("a 2×1 frame can be wrapped");
-        assert!(
-            shadow.lent && shadow.serves(view(Some(&owner))),
-            "drawn in place"
-        );
-        assert_eq!(
-            Rc::strong_count(&pixels),
-            3,
-            "the surface holds the frame's owner"
-        );
+        let write = |bgr: [u8; 3]| pixels.borrow_mut()[..3].copy_from_slice(&bgr);
 
-        // A node's recording, made before the guest writes: it still shows the new pixels.
-        let rec = cairo::RecordingSurface::create(cairo::Content::Color, None).unwrap();
-        {
-            let cr = cairo::Context::new(&rec).unwrap();
-            cr.set_source_surface(&shadow.surface, 0.0, 0.0).unwrap();
-            cr.paint().unwrap();
-        }
-        pixels.borrow_mut()[..3].copy_from_slice(&[0xaa, 0xbb, 0xcc]);
+        // Memory the lender keeps (VNC).
+        let lender = FrameOwner::new(Box::new(pixels.clone()));
+        let shadow = Shadow::for_frame(view(Some(&lender))).expect("a 2×1 frame can be wrapped");
+        assert!(shadow.lent.is_some() && shadow.serves(view(Some(&lender))));
+        assert_eq!(Rc::strong_count(&lender), 3, "the surface holds the lender");
+        // A node's recording, made before the guest writes: it shows the new pixels.
+        let rec = record(&shadow);
+        write([0xaa, 0xbb, 0xcc]);
         assert_eq!(first_pixel(&rec), [0xaa, 0xbb, 0xcc], "no copy was made");
-
-        // Let go (a resize, or the console closing): cairo copies for the recording first,
-        // then drops the owner; the recording never reads the frame's memory again.
+        // Let go (a resize, the console closing): cairo copies for the recording first,
+        // then drops the lender; the recording never reads the frame's memory again.
         drop(shadow);
-        assert_eq!(Rc::strong_count(&pixels), 2, "the owner is released");
-        pixels.borrow_mut()[..3].copy_from_slice(&[1, 2, 3]);
+        assert_eq!(Rc::strong_count(&lender), 1, "the lender is let go");
+        write([1, 2, 3]);
         assert_eq!(first_pixel(&rec), [0xaa, 0xbb, 0xcc]);
 
-        // A frame that is not lent (SPICE) gets a copy of its own.
+        // Memory freed under the lender (SPICE's primary surface): released first.
+        let shadow = Shadow::for_frame(view(Some(&lender))).expect("wrapped again");
+        let rec = record(&shadow);
+        lender.release();
+        write([4, 5, 6]); // as good as freed: nothing may read it any more
+        assert_eq!(first_pixel(&rec), [1, 2, 3], "copied out when released");
+        assert!(
+            !shadow.serves(view(Some(&lender))),
+            "a released frame is not drawn from"
+        );
+        assert!(Shadow::wrap(view(Some(&lender)), &lender).is_none());
+        drop(shadow);
+
+        // A frame that is not lent gets a copy of its own.
         let own = Shadow::for_frame(view(None)).expect("a copy");
-        assert!(!own.lent && !own.serves(view(Some(&owner))) && own.serves(view(None)));
+        assert!(own.lent.is_none() && own.serves(view(None)));
+        assert!(!own.serves(view(Some(&FrameOwner::new(Box::new(()))))));
     }
 
     #[test]
