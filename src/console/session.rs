@@ -107,17 +107,18 @@ pub struct FrameView<'a> {
 /// What a reader of lent frame memory runs before it is freed ([`FrameOwner::on_release`]).
 pub type ReleaseHook = Box<dyn FnOnce()>;
 
-/// Lends a session's frame memory. Holding it keeps `FrameView::data` at its address: the
-/// session writes it only from this thread's main loop and reports each write with
-/// [`SessionEvent::Damage`]. Memory the session owns outright (VNC) stays as long as the
-/// lender is held. Memory a library frees on its own terms (spice-glib's primary surface,
-/// when the guest's screen changes size) is *released* first: [`FrameOwner::release`]
-/// runs, synchronously and before the memory goes, what readers asked for with
-/// [`FrameOwner::on_release`] (copy out what you still draw).
+/// Lends a session's frame memory. Holding it, until it is released, keeps
+/// `FrameView::data` at its address: the session writes it only from this thread's main
+/// loop and reports each write with [`SessionEvent::Damage`]. Memory the session owns
+/// outright (VNC) is never released. Memory a library frees on its own terms (spice-glib's
+/// primary surface, when the guest's screen changes size or is reset, or the session ends)
+/// is *released* first: [`FrameOwner::release`] runs, synchronously and before the memory
+/// goes, what readers asked for with [`FrameOwner::on_release`] (copy out what you still
+/// draw).
 pub struct FrameOwner {
-    /// What keeps the memory (VNC: the framebuffer; SPICE: the display channel, whose
-    /// last reference would free the surface).
-    _keep: Box<dyn std::any::Any>,
+    /// What keeps the memory (VNC: the pixels; SPICE: the display channel, whose last
+    /// reference would free the surface). Let go soon after a release.
+    keep: std::cell::RefCell<Option<Box<dyn std::any::Any>>>,
     hooks: std::cell::RefCell<Vec<(u64, ReleaseHook)>>,
     next_hook: std::cell::Cell<u64>,
     released: std::cell::Cell<bool>,
@@ -134,7 +135,7 @@ impl std::fmt::Debug for FrameOwner {
 impl FrameOwner {
     pub fn new(keep: Box<dyn std::any::Any>) -> Rc<FrameOwner> {
         Rc::new(FrameOwner {
-            _keep: keep,
+            keep: std::cell::RefCell::new(Some(keep)),
             hooks: Default::default(),
             next_hook: Default::default(),
             released: Default::default(),
@@ -155,16 +156,29 @@ impl FrameOwner {
 
     /// Drops a hook that is no longer wanted.
     pub fn forget(&self, id: u64) {
-        self.hooks.borrow_mut().retain(|(i, _)| *i != id);
+        let gone: Vec<_> = {
+            let mut hooks = self.hooks.borrow_mut();
+            let (gone, kept) = std::mem::take(&mut *hooks)
+                .into_iter()
+                .partition(|(i, _)| *i == id);
+            *hooks = kept;
+            gone
+        };
+        drop(gone); // outside the borrow: a hook's captures may call back in
     }
 
-    /// For the session, right before the memory is freed: runs the readers' hooks.
+    /// For the session, right before the memory is freed: runs the readers' hooks, then
+    /// lets go of what kept the memory, so that a lender a display still holds does not
+    /// keep, say, a whole SPICE channel alive. (The session calls this while it still
+    /// holds that channel itself, so this is never its last reference.)
     pub fn release(&self) {
         self.released.set(true);
         let hooks = std::mem::take(&mut *self.hooks.borrow_mut());
         for (_, f) in hooks {
             f();
         }
+        let keep = self.keep.borrow_mut().take();
+        drop(keep);
     }
 
     pub fn is_released(&self) -> bool {

@@ -107,8 +107,10 @@ impl Reopen for Inner {
 impl Inner {
     fn teardown(&self) {
         self.has_primary.set(false);
-        // A display still drawing from the surface keeps its channel, hence the surface.
-        self.lender.replace(None);
+        // A display still drawing from the surface copies it out, and lets the channel go.
+        if let Some(lender) = self.lender.take() {
+            lender.release();
+        }
         self.agent_ready.set(false);
         self.usb.replace(None);
         self.inputs.replace(None);
@@ -339,8 +341,8 @@ impl Inner {
         }
         // The lender holds the channel: the surface is freed at its last reference (or
         // after `display-primary-destroy`, which releases the lender first). The channel
-        // only points back weakly, so nothing keeps the channel alive but the lender.
-        // A surface created again without being destroyed first: let go of the old lender
+        // points back only weakly, so it does not keep the lender alive. Defensive: should
+        // a surface come without the old one's destroy first, the old lender is released
         // too (its readers copy out; the memory is still there).
         // SAFETY: only a `Weak<FrameOwner>` is ever stored under this key.
         if let Some(old) =

@@ -37,7 +37,7 @@ struct Fb {
     width: u32,
     height: u32,
     _fb: gvnc::BaseFramebuffer,
-    /// Owns the pixels (a `Box<[u8]>`) and lends them to the display, which may hold them
+    /// Owns the pixels (a `Vec<u8>`) and lends them to the display, which may hold them
     /// past this `Fb`; never released, as nobody else frees them.
     lender: Rc<FrameOwner>,
 }
@@ -149,7 +149,8 @@ impl Inner {
         let local = local_format().ok_or("cannot describe the pixel format")?;
         let remote = conn.pixel_format().unwrap_or_else(|| local.clone());
         let stride = w16 as usize * 4;
-        let mut pixels = vec![0u8; stride * h16 as usize].into_boxed_slice();
+        // A Vec, not a box: moving it into the lender below keeps `ptr` valid.
+        let mut pixels = vec![0u8; stride * h16 as usize];
         let ptr = pixels.as_mut_ptr();
         // SAFETY: the memory behind `ptr` lives in the `Fb` below, which the connection keeps
         // as object data for as long as it may write into it (see `Fb`).
