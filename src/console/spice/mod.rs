@@ -7,7 +7,8 @@
 //! surface belongs to spice-glib; it is read in place between `display-primary-create` and
 //! `display-primary-destroy` (the binding drops the signal's arguments, so the surface is
 //! fetched with `primary(0)`), and lent to the display that way (a [`FrameOwner`] that holds
-//! the channel and is released at `display-primary-destroy`). Audio playback goes through spice-glib's own GStreamer sink.
+//! the channel and is released at `display-primary-destroy`). Audio playback goes through
+//! spice-glib's own GStreamer sink.
 
 use std::cell::{Cell, RefCell};
 use std::os::fd::{FromRawFd, IntoRawFd, OwnedFd};

@@ -44,8 +44,8 @@ struct Fb {
 
 impl Fb {
     fn data(&self) -> &[u8] {
-        // SAFETY: `ptr`/`len` describe the pixels `lender` owns, alive as long as `self`; gvnc writes only
-        // from this thread's main loop, never while this borrow is held.
+        // SAFETY: `ptr`/`len` describe the pixels `lender` owns, alive as long as `self`;
+        // gvnc writes only from this thread's main loop, never while this borrow is held.
         unsafe { std::slice::from_raw_parts(self.ptr, self.len) }
     }
 }

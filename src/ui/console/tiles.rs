@@ -247,8 +247,9 @@ impl Tiles {
 /// surface goes, cairo copies the pixels into the snapshots still alive, which is why a
 /// lent frame's owner is kept as the surface's user data (cairo drops it only after that
 /// copy), and why the surface is finished (the same copy) when the lender is released,
-/// before the memory is freed under it. (Calling `flush`, `mark_dirty` or cairo-rs's `data()` on this surface would make
-/// cairo copy the whole frame for the snapshot at every change: don't.)
+/// before the memory is freed under it. (Calling `flush`, `mark_dirty` or cairo-rs's
+/// `data()` on this surface would make cairo copy the whole frame for the snapshot at every
+/// change: don't.)
 struct Shadow {
     surface: gtk::cairo::ImageSurface,
     /// The surface's pixels: `stride` × height bytes, valid while `surface` is held.
@@ -279,9 +280,9 @@ impl Shadow {
             .or_else(|| Self::new(f.width, f.height))
     }
 
-    /// Whether this image can serve frame `f`: same size, and for a wrapped one the very
-    /// memory `f` shows (a resized or reconnected session has new memory).
-    /// The same lender too, not released.
+    /// Whether this image can serve frame `f`: same size, and for a wrapped one the same
+    /// lender, not released, and the very memory `f` shows (a resized or reconnected
+    /// session has new memory).
     fn serves(&self, f: crate::console::session::FrameView<'_>) -> bool {
         (f.width, f.height) == self.size
             && match (&self.lent, f.owner) {
