@@ -232,6 +232,30 @@ def edge_brightness(widget, art):
     return worst
 
 
+RELEASE_SENTENCE = "Press Ctrl+Alt to release the keyboard"
+
+
+def grab_indicator(frame):
+    """The toolbar's grab indicator: a status named by the release sentence while grabbed."""
+    return find("status bar", RELEASE_SENTENCE, frame)
+
+
+def ink_columns(node, path, scale=1):
+    """How many device-pixel columns of a node's area on screen have something drawn in them
+    (a pixel far from the area's commonest grey): 0 for an empty stretch of toolbar."""
+    e = node.queryComponent().getExtents(pyatspi.WINDOW_COORDS)  # logical pixels
+    x, y, w, h = scale * (e.x + BORDER + 1), scale * (e.y + BORDER + 1), scale * e.width, scale * e.height
+    if w <= 0 or h <= 0:
+        return 0
+    subprocess.run(["import", "-window", "root", "-crop", f"{w}x{h}+{x}+{y}", "+repage", path], capture_output=True)
+    raw = subprocess.run(["convert", path, "-colorspace", "gray", "-depth", "8", "gray:-"],
+                         capture_output=True).stdout
+    if len(raw) != w * h:
+        return 0
+    background = max(set(raw), key=raw.count)
+    return sum(1 for c in range(w) if any(abs(raw[r * w + c] - background) > 40 for r in range(h)))
+
+
 def hidpi_check(opts, name, art, passwd):
     """At scale 2 the console opens at 1:1 in device pixels: the screen, grabbed where the
     frame is drawn, equals the guest's screen pixel for pixel (no scaling blur)."""
@@ -260,8 +284,15 @@ def hidpi_check(opts, name, art, passwd):
         xdo("mousemove", 2 * x + 20, 2 * y + 20)
         xdo("click", 1)
         time.sleep(0.5)
+        # The window at scale 2 has little room in its toolbar, yet the grab indicator shows.
+        hint = wait(lambda: grab_indicator(find("frame", name)), 5, "grab indicator at scale 2")
+        ink = ink_columns(hint, art("hidpi-grab-indicator.png"), 2) if hint else 0
+        screenshot(art("hidpi-grabbed.png"))
         xdo("key", "ctrl+alt")
         time.sleep(0.3)
+        after = ink_columns(hint, art("hidpi-grab-released.png"), 2) if hint else -1
+        check(ink >= 10 and after == 0, f"hidpi: the toolbar's grab indicator shows while grabbed and goes "
+                                        f"on release ({ink} → {after} px columns drawn)")
         xdo("key", "Tab")
         time.sleep(0.5)
         edges = edge_brightness(widget, art)  # at once: GTK lets a ring fade after a while
@@ -453,11 +484,12 @@ def console_scenario(opts, protocol):
                    "click logged") is not None, f"{protocol}: a click on the widget reaches the guest")
         check(wait(lambda: "Ctrl+Alt" in (find("image", f"Console of {name}").description or ""), 5, "grab")
               is not None, f"{protocol}: the grab state reaches the accessibility tree")
-        hint = wait(lambda: find("label", "Press Ctrl+Alt to release the keyboard", frame), 5, "grab hint")
+        hint = wait(lambda: grab_indicator(frame), 5, "grab indicator")
         time.sleep(0.3)
-        check(hint is not None and width() == before,
-              f"{protocol}: the toolbar says how to release the keyboard, and the window keeps its width "
-              f"({before} → {width()} px)")
+        ink = ink_columns(hint, art("grab-indicator.png")) if hint else 0
+        check(hint is not None and ink >= 10 and width() == before,
+              f"{protocol}: the toolbar shows how to release the keyboard ({ink} px columns drawn), and the "
+              f"window keeps its width ({before} → {width()} px)")
         xdo("type", "--delay", 60, "ab")
         xdo("key", "Return")
         check(wait(lambda: all(serial_has(serial, f"input key {c} 1") for c in (30, 48, 28)), 30, "keys logged")

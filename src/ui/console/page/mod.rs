@@ -61,7 +61,7 @@ pub struct ConsolePage {
     status_button: gtk::Button,
     auth: BusyStatus,
     password: gtk::PasswordEntry,
-    grab_hint: gtk::Label,
+    grab_hint: grab::GrabHint,
     graphical_only: Vec<gtk::Widget>,
     slot: RefCell<Option<session::SessionSlot>>,
     domain: DomainObject,

@@ -14,7 +14,7 @@ pub(super) struct Toolbar {
     pub bar: gtk::Box,
     pub record_button: gtk::ToggleButton,
     pub send_key: gtk::MenuButton,
-    pub grab_hint: gtk::Label,
+    pub grab_hint: super::grab::GrabHint,
     /// What only the graphical display uses (hidden while the serial console shows).
     pub graphical_only: Vec<gtk::Widget>,
     /// USB Devices: SPICE only, shown by the page.
@@ -55,14 +55,7 @@ pub(super) fn toolbar() -> Toolbar {
         "console.usb-devices",
     );
     usb_button.set_visible(false);
-    // Empty until the keyboard is grabbed (ConsolePage::show_grab_hint). It stays in the
-    // toolbar, takes the free room and never asks for more, so the grab never changes the
-    // toolbar's size (a window fitted to the guest would grow); cut short ("…") when narrow.
-    let grab_hint = gtk::Label::new(None);
-    grab_hint.add_css_class("dim-label");
-    grab_hint.set_hexpand(true);
-    grab_hint.set_ellipsize(gtk::pango::EllipsizeMode::End);
-    grab_hint.set_width_chars(3);
+    let grab_hint = super::grab::GrabHint::new();
     let scale_menu = gio::Menu::new();
     scale_menu.append(
         Some(&gettext("Scale to Window")),
@@ -102,7 +95,7 @@ pub(super) fn toolbar() -> Toolbar {
     bar.append(&shot);
     bar.append(&record_button);
     bar.append(&usb_button);
-    bar.append(&grab_hint);
+    bar.append(grab_hint.widget());
     bar.append(&scaling);
     bar.append(&fullscreen);
     bar.append(&detach);
