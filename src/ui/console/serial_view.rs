@@ -476,13 +476,17 @@ fn follow_style(terminal: &vte4::Terminal) -> glib::SignalHandlerId {
     })
 }
 
-/// GNOME's palette (the HIG colours, as GNOME's own terminals use them) over the view colours
-/// of Adwaita and Adwaita-dark.
+/// GNOME Terminal's palette ("GNOME"): its yellow is VGA's brown, so the white-on-colour
+/// lines guests print (written for the VGA console) stay readable, and so does coloured text
+/// on the light background. (GNOME's HIG yellow, as GNOME Console uses it, left white on
+/// yellow at 1.7:1.)
+const PALETTE: [u32; 16] = [
+    0x171421, 0xc01c28, 0x26a269, 0xa2734c, 0x12488b, 0xa347ba, 0x2aa1b3, 0xd0cfcc, 0x5e5c64,
+    0xf66151, 0x33da7a, 0xe9ad0c, 0x2a7bde, 0xc061cb, 0x33c7de, 0xffffff,
+];
+
+/// The palette over the view colours of Adwaita and Adwaita-dark.
 fn apply_colors(terminal: &vte4::Terminal, dark: bool) {
-    const PALETTE: [u32; 16] = [
-        0x241f31, 0xc01c28, 0x2ec27e, 0xf5c211, 0x1e78e4, 0x9841bb, 0x0ab9dc, 0xc0bfbc, 0x5e5c64,
-        0xed333b, 0x57e389, 0xf8e45c, 0x51a1ff, 0xc061cb, 0x4fd2fd, 0xf6f5f4,
-    ];
     let (fg, bg) = if dark {
         (0xffffff, 0x1e1e1e)
     } else {
@@ -496,4 +500,42 @@ fn apply_colors(terminal: &vte4::Terminal, dark: bool) {
 fn rgb(hex: u32) -> gtk::gdk::RGBA {
     let c = |shift: u32| ((hex >> shift) & 0xff) as f32 / 255.0;
     gtk::gdk::RGBA::new(c(16), c(8), c(0), 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PALETTE;
+
+    /// WCAG 2 relative luminance of 0xRRGGBB.
+    fn luminance(hex: u32) -> f64 {
+        let lin = |shift: u32| {
+            let c = f64::from((hex >> shift) & 0xff) / 255.0;
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(16) + 0.7152 * lin(8) + 0.0722 * lin(0)
+    }
+
+    fn contrast(a: u32, b: u32) -> f64 {
+        let (la, lb) = (luminance(a), luminance(b));
+        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    }
+
+    #[test]
+    fn white_on_each_colour_and_each_colour_on_white_is_readable() {
+        // Guests written for the VGA console print white on red, green, brown, blue, magenta
+        // and cyan (the test guest's tick lines do), and coloured text on the light view:
+        // both need 3:1, WCAG's minimum for large text and interface parts.
+        for (i, &colour) in PALETTE[1..7].iter().enumerate() {
+            let c = contrast(colour, 0xffffff);
+            assert!(
+                c >= 3.0,
+                "colour {} ({colour:06x}): {c:.2}:1 against white",
+                i + 1
+            );
+        }
+    }
 }
