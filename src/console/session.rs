@@ -7,6 +7,8 @@
 //! plain `Rc` callbacks. Sockets come from a [`GraphicsSource`], which the app backs with the
 //! connection's worker thread and tests back with a libvirt connection of their own.
 
+use std::any::Any;
+use std::cell::{Cell, RefCell};
 use std::os::fd::OwnedFd;
 use std::rc::Rc;
 
@@ -118,10 +120,10 @@ pub type ReleaseHook = Box<dyn FnOnce()>;
 pub struct FrameOwner {
     /// What keeps the memory (VNC: the pixels; SPICE: the display channel, whose last
     /// reference would free the surface). Let go soon after a release.
-    keep: std::cell::RefCell<Option<Box<dyn std::any::Any>>>,
-    hooks: std::cell::RefCell<Vec<(u64, ReleaseHook)>>,
-    next_hook: std::cell::Cell<u64>,
-    released: std::cell::Cell<bool>,
+    keep: RefCell<Option<Box<dyn Any>>>,
+    hooks: RefCell<Vec<(u64, ReleaseHook)>>,
+    next_hook: Cell<u64>,
+    released: Cell<bool>,
 }
 
 impl std::fmt::Debug for FrameOwner {
@@ -133,9 +135,9 @@ impl std::fmt::Debug for FrameOwner {
 }
 
 impl FrameOwner {
-    pub fn new(keep: Box<dyn std::any::Any>) -> Rc<FrameOwner> {
+    pub fn new(keep: Box<dyn Any>) -> Rc<FrameOwner> {
         Rc::new(FrameOwner {
-            keep: std::cell::RefCell::new(Some(keep)),
+            keep: RefCell::new(Some(keep)),
             hooks: Default::default(),
             next_hook: Default::default(),
             released: Default::default(),
@@ -283,16 +285,16 @@ pub fn send_combo(session: &dyn Session, qnums: &[u16]) {
 /// at all once the session was closed by its owner.
 pub(crate) struct Reporter {
     listener: Listener,
-    state: std::cell::RefCell<SessionState>,
-    pub closed: std::cell::Cell<bool>,
+    state: RefCell<SessionState>,
+    pub closed: Cell<bool>,
 }
 
 impl Reporter {
     pub fn new(listener: Listener) -> Self {
         Reporter {
             listener,
-            state: std::cell::RefCell::new(SessionState::Connecting),
-            closed: std::cell::Cell::new(false),
+            state: RefCell::new(SessionState::Connecting),
+            closed: Cell::new(false),
         }
     }
 
@@ -414,7 +416,7 @@ pub fn open(
 
 /// Where [`open`] puts the session once the first socket arrived.
 #[derive(Clone, Default)]
-pub struct SessionSlot(pub Rc<std::cell::RefCell<Option<Rc<dyn Session>>>>);
+pub struct SessionSlot(pub Rc<RefCell<Option<Rc<dyn Session>>>>);
 
 impl SessionSlot {
     pub fn get(&self) -> Option<Rc<dyn Session>> {

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use gtk::prelude::*;
 use gtk::{gdk, glib, graphene, gsk};
 
-use crate::console::session::FrameOwner;
+use crate::console::session::{FrameOwner, FrameView};
 
 /// How tiles are handed to GTK; which is cheaper depends on GTK's renderer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,12 +175,7 @@ impl Tiles {
     /// Gives every dirty tile a new node from `f`, placed at `placement`; returns how many
     /// tiles got new content. A new placement re-places every node (cairo tiles are drawn
     /// again, textures are kept).
-    pub fn rebuild(
-        &mut self,
-        f: crate::console::session::FrameView<'_>,
-        upload: Upload,
-        placement: Placement,
-    ) -> usize {
+    pub fn rebuild(&mut self, f: FrameView<'_>, upload: Upload, placement: Placement) -> usize {
         self.fit(f.width, f.height, upload);
         let moved = self.placement != placement;
         self.placement = placement;
@@ -274,7 +269,7 @@ static FRAME_OWNER: gtk::cairo::UserDataKey<Rc<FrameOwner>> = gtk::cairo::UserDa
 
 impl Shadow {
     /// The frame wrapped in place when its session lends it, else a new copy to fill.
-    fn for_frame(f: crate::console::session::FrameView<'_>) -> Option<Self> {
+    fn for_frame(f: FrameView<'_>) -> Option<Self> {
         f.owner
             .and_then(|owner| Self::wrap(f, owner))
             .or_else(|| Self::new(f.width, f.height))
@@ -283,7 +278,7 @@ impl Shadow {
     /// Whether this image can serve frame `f`: same size, and for a wrapped one the same
     /// lender, not released, and the very memory `f` shows (a resized or reconnected
     /// session has new memory).
-    fn serves(&self, f: crate::console::session::FrameView<'_>) -> bool {
+    fn serves(&self, f: FrameView<'_>) -> bool {
         (f.width, f.height) == self.size
             && match (&self.lent, f.owner) {
                 // A copy reads whatever frame it is given (a lent one whose memory cairo
@@ -300,7 +295,7 @@ impl Shadow {
 
     /// A surface over the lent frame's own memory, holding its owner. None when the frame's
     /// layout is not one cairo can wrap.
-    fn wrap(f: crate::console::session::FrameView<'_>, owner: &Rc<FrameOwner>) -> Option<Self> {
+    fn wrap(f: FrameView<'_>, owner: &Rc<FrameOwner>) -> Option<Self> {
         use gtk::cairo;
         let (w, h) = (i32::try_from(f.width).ok()?, i32::try_from(f.height).ok()?);
         let stride = i32::try_from(f.stride).ok()?;
@@ -344,11 +339,7 @@ impl Shadow {
 
     /// Brings the rectangle `(x0, y0, x1, y1)` up to date: nothing to do for a lent frame,
     /// a copy for an own one.
-    fn update(
-        &self,
-        f: crate::console::session::FrameView<'_>,
-        bounds: (u32, u32, u32, u32),
-    ) -> Option<&Self> {
+    fn update(&self, f: FrameView<'_>, bounds: (u32, u32, u32, u32)) -> Option<&Self> {
         if self.lent.is_some() {
             Some(self)
         } else {
@@ -383,11 +374,7 @@ impl Shadow {
 
     /// Copies the rectangle `(x0, y0, x1, y1)` (exclusive ends) of the frame in. None
     /// when the frame is not this shadow's size or is shorter than its size says.
-    fn copy_from(
-        &self,
-        f: crate::console::session::FrameView<'_>,
-        (x0, y0, x1, y1): (u32, u32, u32, u32),
-    ) -> Option<&Self> {
+    fn copy_from(&self, f: FrameView<'_>, (x0, y0, x1, y1): (u32, u32, u32, u32)) -> Option<&Self> {
         if (f.width, f.height) != self.size || x0 >= x1 || y0 >= y1 || x1 > f.width || y1 > f.height
         {
             return None;
@@ -442,7 +429,7 @@ impl Shadow {
 /// The texture of one rectangle `(x, y, w, h)` of a frame: its rows copied into a
 /// `GdkMemoryTexture`. None for an empty or inconsistent frame or rectangle.
 pub fn frame_texture(
-    f: crate::console::session::FrameView<'_>,
+    f: FrameView<'_>,
     (x, y, w, h): (u32, u32, u32, u32),
     upload: Upload,
 ) -> Option<gdk::Texture> {
@@ -534,7 +521,7 @@ mod tests {
         let pixels = Rc::new(RefCell::new(vec![0x10, 0x20, 0x30, 0, 0x40, 0x50, 0x60, 0]));
         let (ptr, len) = (pixels.borrow().as_ptr(), pixels.borrow().len());
         // The frame as the session shows it, looked at only while nothing writes to it.
-        let view = |owner| crate::console::session::FrameView {
+        let view = |owner| FrameView {
             // SAFETY (test): the vector is never reallocated, and no view is alive while
             // the test writes into it.
             data: unsafe { std::slice::from_raw_parts(ptr, len) },

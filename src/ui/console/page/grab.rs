@@ -55,7 +55,6 @@ pub(super) struct GrabHint {
     squeezer: adw::Squeezer,
     sentence: gtk::Label,
     keys: gtk::Label,
-    locks: [gtk::Image; 2],
 }
 
 const LOCK_ICON: &str = "changes-prevent-symbolic";
@@ -64,12 +63,12 @@ impl GrabHint {
     pub(super) fn new() -> Self {
         let sentence = gtk::Label::new(None);
         let keys = gtk::Label::new(None);
-        let locks = [gtk::Image::new(), gtk::Image::new()];
         let lock_and_keys = gtk::Box::new(gtk::Orientation::Horizontal, 6);
-        lock_and_keys.append(&locks[0]);
+        lock_and_keys.append(&gtk::Image::from_icon_name(LOCK_ICON));
         lock_and_keys.append(&keys);
         lock_and_keys.set_halign(gtk::Align::Center);
-        locks[1].set_halign(gtk::Align::Center);
+        let lock = gtk::Image::from_icon_name(LOCK_ICON);
+        lock.set_halign(gtk::Align::Center);
         // One status for assistive technologies, named by the sentence while grabbed.
         let squeezer = adw::Squeezer::builder()
             .accessible_role(gtk::AccessibleRole::Status)
@@ -78,17 +77,16 @@ impl GrabHint {
         squeezer.set_hexpand(true);
         squeezer.set_transition_type(adw::SqueezerTransitionType::None);
         // The first child whose natural width fits is shown. Not grabbed, the sentence is
-        // empty and always fits.
+        // empty and always fits, so the padlocks show only while grabbed.
         squeezer.add(&sentence);
         squeezer.add(&lock_and_keys);
-        squeezer.add(&locks[1]);
+        squeezer.add(&lock);
         // The same room grabbed or not: the lone padlock's.
         squeezer.set_size_request(24, -1);
         Self {
             squeezer,
             sentence,
             keys,
-            locks,
         }
     }
 
@@ -102,9 +100,6 @@ impl GrabHint {
             .map(|keys| gettext("Press %s to release the keyboard").replacen("%s", keys, 1));
         self.sentence.set_label(text.as_deref().unwrap_or_default());
         self.keys.set_label(release_keys.unwrap_or_default());
-        for lock in &self.locks {
-            lock.set_icon_name(release_keys.map(|_| LOCK_ICON));
-        }
         self.squeezer.set_tooltip_text(text.as_deref());
         self.squeezer
             .update_property(&[gtk::accessible::Property::Label(
