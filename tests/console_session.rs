@@ -143,13 +143,15 @@ fn wait_serial(guest: &TestGuest, needle: &str, timeout: Duration) {
 }
 
 fn input_reaches_guest(guest: &TestGuest, s: &dyn Session) {
-    // The guest logs a device once its reader runs (USB comes up a few seconds after boot).
+    // The guest logs a device, its name in quotes, once its reader has it open (USB comes
+    // up a few seconds after boot). The kernel's own lines name the devices earlier, without
+    // quotes: a click sent then goes to the PS/2 mouse, which nobody reads yet, and is lost.
     wait_serial(
         guest,
-        "AT Translated Set 2 keyboard",
+        "\"AT Translated Set 2 keyboard\"",
         Duration::from_secs(60),
     );
-    wait_serial(guest, "USB Tablet", Duration::from_secs(60));
+    wait_serial(guest, "\"QEMU QEMU USB Tablet\"", Duration::from_secs(60));
     for key in [30u16, 48, 28] {
         // a, b, Return: evdev codes equal qnum for these
         s.key(keymap::qnum_from_evdev(key as u32).expect("qnum"), 0, true);

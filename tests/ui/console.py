@@ -479,6 +479,10 @@ def console_scenario(opts, protocol):
         # Real input: a click on the widget (also grabs the keyboard), then typed keys.
         width = lambda: frame.queryComponent().getExtents(pyatspi.WINDOW_COORDS).width
         before = width()
+        # The guest's reader logs the tablet by its quoted name once it has it open; a click
+        # before that goes to a mouse nobody reads.
+        check(wait(lambda: serial_has(serial, '"QEMU QEMU USB Tablet"'), 60, "tablet reader") is not None,
+              f"{protocol}: the guest reads its tablet")
         click(widget)
         check(wait(lambda: serial_has(serial, "input btn 272 1") and serial_has(serial, "input btn 272 0"), 30,
                    "click logged") is not None, f"{protocol}: a click on the widget reaches the guest")
