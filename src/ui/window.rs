@@ -12,6 +12,7 @@ use super::app::{App, AppMsg};
 use super::conn_object::ConnObject;
 use super::domain_list::{menus, DomainList};
 use super::status;
+use super::widgets::menu_on_first_open;
 use super::widgets::status_page::BusyStatus;
 
 pub struct AppWidgets {
@@ -64,7 +65,7 @@ pub fn build(
     more.update_property(&[gtk::accessible::Property::Label(&gettext(
         "More Actions on Selected",
     ))]);
-    more.set_menu_model(Some(&menus::selection_menu()));
+    menu_on_first_open(&more, || menus::selection_menu().upcast());
     selection.append(&more);
     header.pack_start(&selection);
 
@@ -73,7 +74,7 @@ pub fn build(
     menu.set_tooltip_text(Some(&gettext("Main Menu")));
     menu.set_primary(true);
     menu.update_property(&[gtk::accessible::Property::Label(&gettext("Main Menu"))]);
-    menu.set_menu_model(Some(&actions::primary_menu()));
+    menu_on_first_open(&menu, || actions::primary_menu().upcast());
     header.pack_end(&menu);
 
     let search_button = gtk::ToggleButton::new();
@@ -169,7 +170,8 @@ pub fn build(
 /// the selection's menu; on a connection row, that connection's menu. Shift+F10 or the Menu
 /// key open the selection's menu from the keyboard.
 fn context_menu(view: &gtk::ColumnView, selection: &gtk::MultiSelection) {
-    let popover = gtk::PopoverMenu::from_model(Some(&menus::selection_menu()));
+    // Its model is set at each opening (the selection's or a connection's menu).
+    let popover = gtk::PopoverMenu::from_model(None::<&gtk::gio::MenuModel>);
     popover.set_parent(view);
     popover.set_has_arrow(false);
     popover.set_halign(gtk::Align::Start);

@@ -8,6 +8,7 @@ use gettextrs::gettext;
 use gtk::gio;
 
 use crate::console::keymap::Combo;
+use crate::ui::widgets::menu_on_first_open;
 
 /// The toolbar and the parts of it the page changes later.
 pub(super) struct Toolbar {
@@ -25,18 +26,20 @@ pub(super) fn toolbar() -> Toolbar {
     // Toolbar: Send Key, screenshot, record | grab hint | scaling, full screen, detach.
     let bar = gtk::Box::new(gtk::Orientation::Horizontal, 6);
     bar.add_css_class("toolbar");
-    let keys_menu = gio::Menu::new();
-    for c in Combo::all() {
-        keys_menu.append(
-            Some(&c.label()),
-            Some(&format!("console.send-key::{}", c.id())),
-        );
-    }
     let send_key = gtk::MenuButton::builder()
         .icon_name("input-keyboard-symbolic")
-        .menu_model(&keys_menu)
         .tooltip_text(gettext("Send Key"))
         .build();
+    menu_on_first_open(&send_key, || {
+        let keys_menu = gio::Menu::new();
+        for c in Combo::all() {
+            keys_menu.append(
+                Some(&c.label()),
+                Some(&format!("console.send-key::{}", c.id())),
+            );
+        }
+        keys_menu.upcast()
+    });
     send_key.update_property(&[gtk::accessible::Property::Label(&gettext("Send Key"))]);
     let shot = icon_button(
         "camera-photo-symbolic",
@@ -56,30 +59,32 @@ pub(super) fn toolbar() -> Toolbar {
     );
     usb_button.set_visible(false);
     let grab_hint = super::grab::GrabHint::new();
-    let scale_menu = gio::Menu::new();
-    scale_menu.append(
-        Some(&gettext("Scale to Window")),
-        Some("console.scaling::fit"),
-    );
-    scale_menu.append(
-        Some(&gettext("Never Scale")),
-        Some("console.scaling::never"),
-    );
-    scale_menu.append(
-        Some(&gettext("Scale Only in Full Screen")),
-        Some("console.scaling::fullscreen"),
-    );
-    let view_section = gio::Menu::new();
-    view_section.append(
-        Some(&gettext("Resize Guest to Window")),
-        Some("console.resize-guest"),
-    );
-    scale_menu.append_section(None, &view_section);
     let scaling = gtk::MenuButton::builder()
         .icon_name("zoom-fit-best-symbolic")
-        .menu_model(&scale_menu)
         .tooltip_text(gettext("Scaling"))
         .build();
+    menu_on_first_open(&scaling, || {
+        let scale_menu = gio::Menu::new();
+        scale_menu.append(
+            Some(&gettext("Scale to Window")),
+            Some("console.scaling::fit"),
+        );
+        scale_menu.append(
+            Some(&gettext("Never Scale")),
+            Some("console.scaling::never"),
+        );
+        scale_menu.append(
+            Some(&gettext("Scale Only in Full Screen")),
+            Some("console.scaling::fullscreen"),
+        );
+        let view_section = gio::Menu::new();
+        view_section.append(
+            Some(&gettext("Resize Guest to Window")),
+            Some("console.resize-guest"),
+        );
+        scale_menu.append_section(None, &view_section);
+        scale_menu.upcast()
+    });
     scaling.update_property(&[gtk::accessible::Property::Label(&gettext("Scaling"))]);
     let fullscreen = icon_button(
         "view-fullscreen-symbolic",
