@@ -10,7 +10,7 @@ use relm4::ComponentSender;
 use super::actions;
 use super::app::{App, AppMsg};
 use super::conn_object::ConnObject;
-use super::domain_list::{menus, DomainList};
+use super::domain_list::{menus, CellRef, DomainList};
 use super::status;
 use super::widgets::menu_on_first_open;
 use super::widgets::status_page::BusyStatus;
@@ -194,7 +194,7 @@ fn context_menu(view: &gtk::ColumnView, selection: &gtk::MultiSelection) {
         }
         pop.set_menu_model(Some(&model));
         pop.set_pointing_to(Some(&gtk::gdk::Rectangle::new(x as i32, y as i32, 1, 1)));
-        pop.popup();
+        popup_when_idle(&pop);
     });
     view.add_controller(click);
 
@@ -203,7 +203,7 @@ fn context_menu(view: &gtk::ColumnView, selection: &gtk::MultiSelection) {
     let open = gtk::CallbackAction::new(move |_, _| {
         pop.set_menu_model(Some(&menus::selection_menu()));
         pop.set_pointing_to(Some(&gtk::gdk::Rectangle::new(48, 48, 1, 1)));
-        pop.popup();
+        popup_when_idle(&pop);
         gtk::glib::Propagation::Stop
     });
     keys.add_shortcut(gtk::Shortcut::new(
@@ -213,7 +213,20 @@ fn context_menu(view: &gtk::ColumnView, selection: &gtk::MultiSelection) {
     view.add_controller(keys);
 }
 
-/// The model position and item of the row under (x, y), found through the cell widget there.
+/// Opens `popover` once its new menu model is measured: opened at once, GTK 4.8 sizes the
+/// popover for the model it had before, and cuts off the last item.
+fn popup_when_idle(popover: &gtk::PopoverMenu) {
+    let p = popover.downgrade();
+    gtk::glib::idle_add_local_once(move || {
+        if let Some(p) = p.upgrade() {
+            p.popup();
+        }
+    });
+}
+
+/// The model position and item of the row under (x, y): the cell widget there, or, where
+/// the click is on a row but outside our cell widgets (the space a cell's content leaves), the
+/// cell of that row found among the picked widget's ancestors' descendants by its height.
 fn row_at(
     view: &gtk::Widget,
     sel: &gtk::MultiSelection,
@@ -222,10 +235,13 @@ fn row_at(
 ) -> Option<(u32, gtk::glib::Object)> {
     let mut w = view.pick(x, y, gtk::PickFlags::DEFAULT)?;
     let item = loop {
-        if let Some(cell) = w.downcast_ref::<super::domain_list::CellRef>() {
+        if let Some(cell) = cell_at_height(&w, view, y as f32) {
             break cell.item()?;
         }
         w = w.parent()?;
+        if &w == view {
+            return None;
+        }
     };
     let pos = (0..sel.n_items()).find(|&i| {
         sel.item(i)
@@ -234,4 +250,20 @@ fn row_at(
             .is_some_and(|o| o == item)
     })?;
     Some((pos, item))
+}
+
+/// `w` or the first of its descendants that is one of our cells and spans height `y` of `view`.
+fn cell_at_height(w: &gtk::Widget, view: &gtk::Widget, y: f32) -> Option<CellRef> {
+    if let Some(cell) = w.downcast_ref::<CellRef>() {
+        let b = cell.compute_bounds(view)?;
+        return (b.y() <= y && y < b.y() + b.height()).then(|| cell.clone());
+    }
+    let mut child = w.first_child();
+    while let Some(c) = child {
+        if let Some(cell) = cell_at_height(&c, view, y) {
+            return Some(cell);
+        }
+        child = c.next_sibling();
+    }
+    None
 }

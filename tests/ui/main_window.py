@@ -52,6 +52,7 @@ def testsuite(opts):
     check(any(k.startswith("Test driver") and v.startswith("Connected") for k, v in conn_rows().items()),
           f"the connection row says it is connected: {conn_rows()}")
     screenshot(os.path.join(opts.artifacts, "main-window-testsuite.png"))
+    context_menu(opts)
 
     app.action(WIN, "start-domain", f"<'{uuids['test-cdrom']}'>")
     check(wait(lambda: state_of("test-cdrom") == "Running", 10, "test-cdrom running") is not None,
@@ -83,6 +84,47 @@ def testsuite(opts):
     check(wait(lambda: has_label("2 of 2 connections up"), 15, "second connection") is not None,
           "the running window opened the second connection")
     app.quit()
+
+
+def context_menu(opts):
+    """A right-click on a row's empty part (beside the name) selects that guest alone and
+    opens the selection's menu, whole: its last item is not cut off."""
+    label = find("label", "test-cdrom")
+    state = next((n for n in walk(app_node()) if n.getRoleName() == "label" and n.name == "State"), None)
+    if not check(label is not None and state is not None, "the row's name and the State header are exposed"):
+        return
+    le = label.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    se = state.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+    x = (le.x + le.width + se.x) // 2 + BORDER
+    y = le.y + le.height // 2 + BORDER
+    check(le.x + le.width + 8 < x - BORDER < se.x - 8, f"a point between the name ({le.x + le.width}) and the next "
+          f"column ({se.x}): {x - BORDER}")
+    xdo("mousemove", x, y, "click", 3)
+    check(wait(lambda: is_selected("test-cdrom") and not is_selected("test"), 5, "row selected") is not None,
+          "a right-click beside a guest's name selects that guest")
+    items = {}
+
+    def menu():
+        for n in walk(app_node()):
+            if n.getRoleName() == "menu item" and n.name in ("Start", "Force Off…"):
+                items[n.name] = n
+        return len(items) == 2 and items
+    got = wait(menu, 5, "context menu")
+    if check(got is not None, "and opens the selection's menu, from Start to Force Off…"):
+        pop = got["Start"].parent
+        while pop is not None and pop.getRoleName() != "menu":
+            pop = pop.parent
+        if check(pop is not None, "the menu is exposed as a menu"):
+            pe = pop.queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+            first = got["Start"].queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+            last = got["Force Off…"].queryComponent().getExtents(pyatspi.WINDOW_COORDS)
+            top, bottom = first.y - pe.y, pe.y + pe.height - (last.y + last.height)
+            screenshot(os.path.join(opts.artifacts, "context-menu.png"))
+            check(bottom >= top, f"the menu's last item is whole: {bottom} px below it, {top} px above the first")
+    key("Escape")
+    check(wait(lambda: not any(n.getRoleName() == "menu item" and n.name == "Force Off…"
+                               for n in walk(app_node())), 5, "menu closed") is not None,
+          "Escape closes the menu")
 
 
 def bad_input(opts):
