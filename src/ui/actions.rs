@@ -261,13 +261,21 @@ pub fn primary_menu() -> gio::Menu {
 }
 
 /// Enables the `*-selected` actions only while guests are selected.
-pub fn set_selection_actions_enabled(win: &adw::ApplicationWindow, enabled: bool) {
+/// Enables each "…-selected" action when it fits at least one selected guest, as
+/// virt-manager greys out Shut Down for a guest that is off.
+pub fn update_selection_actions(
+    win: &adw::ApplicationWindow,
+    selected: &[crate::ui::domain_object::DomainObject],
+) {
     for action in Action::ALL {
         if let Some(a) = win
             .lookup_action(&format!("{}-selected", action.name()))
             .and_downcast::<gio::SimpleAction>()
         {
-            a.set_enabled(enabled);
+            let fits = selected.iter().any(|d| action.allowed_in(d.state()));
+            if a.is_enabled() != fits {
+                a.set_enabled(fits);
+            }
         }
     }
 }

@@ -53,12 +53,19 @@ def testsuite(opts):
           f"the connection row says it is connected: {conn_rows()}")
     screenshot(os.path.join(opts.artifacts, "main-window-testsuite.png"))
     context_menu(opts)
+    shut = find("push button", "Shut Down Selected")
+    check(shut is not None and not shut.getState().contains(pyatspi.STATE_SENSITIVE),
+          "with a shut-off guest selected, Shut Down Selected is greyed out")
 
     app.action(WIN, "start-domain", f"<'{uuids['test-cdrom']}'>")
     check(wait(lambda: state_of("test-cdrom") == "Running", 10, "test-cdrom running") is not None,
           "win.start-domain over D-Bus: the row turns Running from libvirt's event")
     check(wait(lambda: "Shut Down test-cdrom" in rows()["test-cdrom"]["buttons"], 5, "button flips") is not None,
           "the running row's button now offers 'Shut Down test-cdrom'")
+    # test-cdrom is still selected (by the right-click): its new state reaches the header.
+    shut = find("push button", "Shut Down Selected")
+    check(shut is not None and wait(lambda: shut.getState().contains(pyatspi.STATE_SENSITIVE), 5, "shut down")
+          is not None, "the selected guest now running, Shut Down Selected is usable")
     # The row's own button: a click starts that guest (the button follows the bound row).
     button = find("push button", "Start test-state-shutoff")
     check(button is not None, "the shut-off row's button is named 'Start test-state-shutoff'")
@@ -106,9 +113,9 @@ def context_menu(opts):
 
     def menu():
         for n in walk(app_node()):
-            if n.getRoleName() == "menu item" and n.name in ("Start", "Force Off…"):
+            if n.getRoleName() == "menu item" and n.name in ("Start", "Shut Down", "Force Off…"):
                 items[n.name] = n
-        return len(items) == 2 and items
+        return len(items) == 3 and items
     got = wait(menu, 5, "context menu")
     if check(got is not None, "and opens the selection's menu, from Start to Force Off…"):
         pop = got["Start"].parent
@@ -121,6 +128,9 @@ def context_menu(opts):
             top, bottom = first.y - pe.y, pe.y + pe.height - (last.y + last.height)
             screenshot(os.path.join(opts.artifacts, "context-menu.png"))
             check(bottom >= top, f"the menu's last item is whole: {bottom} px below it, {top} px above the first")
+        sensitive = lambda n: got[n].getState().contains(pyatspi.STATE_SENSITIVE)
+        check(sensitive("Start") and not sensitive("Shut Down"),
+              "for a shut-off guest, Start is offered and Shut Down is greyed out")
     key("Escape")
     check(wait(lambda: not any(n.getRoleName() == "menu item" and n.name == "Force Off…"
                                for n in walk(app_node())), 5, "menu closed") is not None,

@@ -10,6 +10,11 @@ use crate::backend::{BackendEvent, ConnState};
 use crate::ui::status;
 
 impl App {
+    /// The selection's actions follow its guests' states.
+    fn selection_actions(&self, widgets: &AppWidgets) {
+        crate::ui::actions::update_selection_actions(&widgets.window, &self.list.selected());
+    }
+
     pub(super) fn on_backend(&mut self, ev: BackendEvent, widgets: &AppWidgets) {
         self.route_to_details(&ev);
         match ev {
@@ -65,6 +70,7 @@ impl App {
                     self.probe = None;
                 }
                 self.list.replace_conn(conn, &domains);
+                self.selection_actions(widgets);
 
                 if let Some(c) = self.conns.get_mut(&conn) {
                     c.listed = true;
@@ -88,8 +94,12 @@ impl App {
             }
             BackendEvent::DomainUpdated { conn, info } => {
                 self.list.update(conn, &info);
+                self.selection_actions(widgets);
             }
-            BackendEvent::DomainRemoved { conn, uuid } => self.list.remove(conn, &uuid),
+            BackendEvent::DomainRemoved { conn, uuid } => {
+                self.list.remove(conn, &uuid);
+                self.selection_actions(widgets);
+            }
             BackendEvent::Lifecycle { conn, event } => {
                 // Tell the desktop when something happens to a guest while the user is
                 // looking elsewhere.

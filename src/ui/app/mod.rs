@@ -266,11 +266,12 @@ impl Component for App {
         }
         let input = sender.input_sender().clone();
         super::stats_view::on_watch_change(move || input.emit(AppMsg::StatsDemandChanged));
-        actions::set_selection_actions_enabled(&root, false);
+        actions::update_selection_actions(&root, &[]);
         let win = root.downgrade();
-        list.selection.connect_selection_changed(move |sel, _, _| {
+        let list_ref = list.selection_reader();
+        list.selection.connect_selection_changed(move |_, _, _| {
             if let Some(win) = win.upgrade() {
-                actions::set_selection_actions_enabled(&win, !sel.selection().is_empty());
+                actions::update_selection_actions(&win, &list_ref());
             }
         });
 

@@ -251,21 +251,13 @@ impl DomainList {
 
     /// The selected guests (connection rows in the selection are ignored).
     pub fn selected(&self) -> Vec<DomainObject> {
-        let set = self.selection.selection();
-        let mut out = Vec::new();
-        let n = set.size();
-        for i in 0..n {
-            let pos = set.nth(i as u32);
-            let item = self
-                .selection
-                .item(pos)
-                .and_downcast::<gtk::TreeListRow>()
-                .and_then(|r| r.item());
-            if let Some(d) = item.and_downcast::<DomainObject>() {
-                out.push(d);
-            }
-        }
-        out
+        selected_in(&self.selection)
+    }
+
+    /// Reads the selected guests later, without holding the list.
+    pub fn selection_reader(&self) -> impl Fn() -> Vec<DomainObject> {
+        let sel = self.selection.downgrade();
+        move || sel.upgrade().map(|s| selected_in(&s)).unwrap_or_default()
     }
 
     /// The statistics changed: re-sort if a graph column sorts the list.
@@ -313,4 +305,21 @@ impl Default for DomainList {
     fn default() -> Self {
         Self::new()
     }
+}
+
+fn selected_in(selection: &gtk::MultiSelection) -> Vec<DomainObject> {
+    let set = selection.selection();
+    let mut out = Vec::new();
+    let n = set.size();
+    for i in 0..n {
+        let pos = set.nth(i as u32);
+        let item = selection
+            .item(pos)
+            .and_downcast::<gtk::TreeListRow>()
+            .and_then(|r| r.item());
+        if let Some(d) = item.and_downcast::<DomainObject>() {
+            out.push(d);
+        }
+    }
+    out
 }
