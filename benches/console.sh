@@ -7,6 +7,8 @@
 # $CARGO_TARGET_DIR/bench/console.md (default target/).
 #   benches/console.sh                                  VNC, normal and flood load, 30 s each
 #   benches/console.sh --protocol spice --loads normal  SPICE, normal load only
+#   benches/console.sh --window-manager                 under openbox, as on a desktop (installed
+#                                                       when missing; see console.py)
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
@@ -16,6 +18,7 @@ export CARGO_TARGET_DIR
 missing=()
 command -v remote-viewer >/dev/null || missing+=(virt-viewer)
 command -v xprop >/dev/null || missing+=(x11-utils)
+case " $* " in *" --window-manager "*) command -v openbox >/dev/null || missing+=(openbox) ;; esac
 if [ ${#missing[@]} -gt 0 ]; then
   SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
