@@ -255,6 +255,10 @@ fn row_at(
 /// `w` or the first of its descendants that is one of our cells and spans height `y` of `view`.
 fn cell_at_height(w: &gtk::Widget, view: &gtk::Widget, y: f32) -> Option<CellRef> {
     if let Some(cell) = w.downcast_ref::<CellRef>() {
+        // A row widget kept for reuse keeps its last position: only drawn cells count.
+        if !cell.is_drawable() {
+            return None;
+        }
         let b = cell.compute_bounds(view)?;
         return (b.y() <= y && y < b.y() + b.height()).then(|| cell.clone());
     }
