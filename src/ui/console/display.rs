@@ -162,9 +162,18 @@ mod imp {
             self.last_paint.set(glib::monotonic_time());
             let obj = self.obj();
             let (w, h) = (obj.width() as f32, obj.height() as f32);
-            snapshot.append_color(&gdk::RGBA::BLACK, &graphene::Rect::new(0.0, 0.0, w, h));
-            let dev = obj.scale_factor().max(1) as f32;
             let r = obj.frame_rect();
+            if super::upload_for(&*obj) == super::Upload::Cairo {
+                // The cairo path's frame is opaque (RGB24): black only around it, not a fill
+                // under the whole damaged area at every frame.
+                for rect in letterbox(w, h, &r) {
+                    snapshot.append_color(&gdk::RGBA::BLACK, &rect);
+                }
+            } else {
+                // Premultiplied tiles are drawn over black (their fourth byte is undefined).
+                snapshot.append_color(&gdk::RGBA::BLACK, &graphene::Rect::new(0.0, 0.0, w, h));
+            }
+            let dev = obj.scale_factor().max(1) as f32;
             let placement = super::Placement {
                 x: r.x() * dev,
                 y: r.y() * dev,
@@ -391,5 +400,66 @@ impl ConsoleDisplay {
         );
         tex.save_to_png(path).map_err(|e| e.to_string())?;
         Ok((w, h))
+    }
+}
+
+/// The parts of a `w`×`h` widget that the frame at `r` leaves uncovered, each reaching one
+/// pixel under the frame's edge so that no seam shows where a scaled frame ends between
+/// pixels. The whole widget when there is no frame.
+fn letterbox(w: f32, h: f32, r: &graphene::Rect) -> Vec<graphene::Rect> {
+    let (x0, y0) = (r.x() + 1.0, r.y() + 1.0);
+    let (x1, y1) = (r.x() + r.width() - 1.0, r.y() + r.height() - 1.0);
+    if x1 <= x0 || y1 <= y0 {
+        return vec![graphene::Rect::new(0.0, 0.0, w, h)];
+    }
+    let (x0, y0, x1, y1) = (x0.max(0.0), y0.max(0.0), x1.min(w), y1.min(h));
+    [
+        (0.0, 0.0, w, y0),
+        (0.0, y1, w, h - y1),
+        (0.0, y0, x0, y1 - y0),
+        (x1, y0, w - x1, y1 - y0),
+    ]
+    .into_iter()
+    .filter(|&(_, _, rw, rh)| rw > 0.0 && rh > 0.0)
+    .map(|(x, y, rw, rh)| graphene::Rect::new(x, y, rw, rh))
+    .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::letterbox;
+    use gtk::graphene::Rect;
+
+    fn covered(rects: &[Rect], x: f32, y: f32) -> bool {
+        rects
+            .iter()
+            .any(|r| r.contains_point(&gtk::graphene::Point::new(x, y)))
+    }
+
+    #[test]
+    fn black_covers_exactly_what_the_frame_leaves_and_its_edge() {
+        // A 4:3 frame fitted into a wide widget: bars left and right.
+        let (w, h) = (800.0, 400.0);
+        let frame = Rect::new(133.0, 0.0, 533.3, 400.0);
+        let bars = letterbox(w, h, &frame);
+        for y in (0..400).map(|y| y as f32 + 0.5) {
+            for x in (0..800).map(|x| x as f32 + 0.5) {
+                let inside = frame.contains_point(&gtk::graphene::Point::new(x, y));
+                let deep = x > 134.0 && x < 665.3 && y > 1.0 && y < 399.0;
+                // Every pixel is the frame's or black; none deep inside the frame is filled.
+                assert!(inside || covered(&bars, x, y), "({x}, {y}) left uncovered");
+                assert!(
+                    !(deep && covered(&bars, x, y)),
+                    "({x}, {y}) filled under the frame"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn no_frame_is_all_black() {
+        let bars = letterbox(300.0, 200.0, &Rect::new(0.0, 0.0, 0.0, 0.0));
+        assert_eq!(bars.len(), 1);
+        assert!(covered(&bars, 299.5, 199.5) && covered(&bars, 0.5, 0.5));
     }
 }
