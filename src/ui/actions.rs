@@ -260,7 +260,6 @@ pub fn primary_menu() -> gio::Menu {
     menu
 }
 
-/// Enables the `*-selected` actions only while guests are selected.
 /// Enables each "…-selected" action when it fits at least one selected guest, as
 /// virt-manager greys out Shut Down for a guest that is off.
 pub fn update_selection_actions(

@@ -268,10 +268,9 @@ impl Component for App {
         super::stats_view::on_watch_change(move || input.emit(AppMsg::StatsDemandChanged));
         actions::update_selection_actions(&root, &[]);
         let win = root.downgrade();
-        let list_ref = list.selection_reader();
-        list.selection.connect_selection_changed(move |_, _, _| {
+        list.selection.connect_selection_changed(move |sel, _, _| {
             if let Some(win) = win.upgrade() {
-                actions::update_selection_actions(&win, &list_ref());
+                actions::update_selection_actions(&win, &super::domain_list::selected_in(sel));
             }
         });
 

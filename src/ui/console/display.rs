@@ -163,7 +163,8 @@ mod imp {
             let obj = self.obj();
             let (w, h) = (obj.width() as f32, obj.height() as f32);
             let r = obj.frame_rect();
-            if super::upload_for(&*obj) == super::Upload::Cairo {
+            let upload = super::upload_for(&*obj);
+            if upload == super::Upload::Cairo {
                 // The cairo path's frame is opaque (RGB24): black only around it, not a fill
                 // under the whole damaged area at every frame.
                 for rect in letterbox(w, h, &r) {
@@ -180,7 +181,7 @@ mod imp {
                 width: r.width() * dev,
                 height: r.height() * dev,
             };
-            if self.tiles.borrow().stale(placement) && self.rebuild_tiles(placement) {
+            if self.tiles.borrow().stale(placement) && self.rebuild_tiles(placement, upload) {
                 if let Some(f) = self.on_frame.borrow().as_ref() {
                     f();
                 }
@@ -200,12 +201,11 @@ mod imp {
     impl ConsoleDisplay {
         /// Rebuilds the nodes of the tiles damage touched (all of them when the frame moved);
         /// true when any tile got new content.
-        pub fn rebuild_tiles(&self, placement: super::Placement) -> bool {
+        pub fn rebuild_tiles(&self, placement: super::Placement, upload: super::Upload) -> bool {
             let Some(session) = self.session.borrow().clone() else {
                 self.tiles.replace(super::Tiles::default());
                 return false;
             };
-            let upload = super::upload_for(&*self.obj());
             let mut tiles = self.tiles.borrow_mut();
             let mut built = false;
             session.with_frame(&mut |f| {

@@ -254,12 +254,6 @@ impl DomainList {
         selected_in(&self.selection)
     }
 
-    /// Reads the selected guests later, without holding the list.
-    pub fn selection_reader(&self) -> impl Fn() -> Vec<DomainObject> {
-        let sel = self.selection.downgrade();
-        move || sel.upgrade().map(|s| selected_in(&s)).unwrap_or_default()
-    }
-
     /// The statistics changed: re-sort if a graph column sorts the list.
     pub fn metrics_changed(&self) {
         for (id, c) in &self.columns {
@@ -307,7 +301,8 @@ impl Default for DomainList {
     }
 }
 
-fn selected_in(selection: &gtk::MultiSelection) -> Vec<DomainObject> {
+/// The guests selected in the list's `selection` (connection rows are ignored).
+pub fn selected_in(selection: &gtk::MultiSelection) -> Vec<DomainObject> {
     let set = selection.selection();
     let mut out = Vec::new();
     let n = set.size();
